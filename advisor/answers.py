@@ -1,0 +1,212 @@
+"""Answer sets: validated once at the boundary against the framework's questions.
+
+The pydantic model is generated from the framework, so a question added to the data file is
+validated (and rejected, when wrong) with no code change. Every problem is reported as one line
+that names the question and says what it accepts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from advisor.framework.schema import Framework, Question, per_framework
+
+SECONDS_PER_MONTH = 30 * 24 * 3600
+
+Answers = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    question: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.message}"
+
+
+class AnswersError(ValueError):
+    """One or more answers are unusable; `problems` holds one line per question."""
+
+    def __init__(self, problems: list[AnswerProblem]) -> None:
+        self.problems = problems
+        super().__init__(str(problems[0]) if problems else "invalid answers")
+
+    def by_question(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for problem in self.problems:
+            found.setdefault(problem.question, problem.message)
+        return found
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def allowed(question: Question) -> str:
+    """What a question accepts, in words, for error messages and help."""
+    if question.type == "choice":
+        return "one of " + ", ".join(question.choice_values)
+    if question.type == "multi_choice":
+        return "a list of one or more of " + ", ".join(question.choice_values)
+    if question.type == "boolean":
+        return "true or false"
+    kind = "an integer" if question.type == "integer" else "a number"
+    low, high = question.min, question.max
+    if low is not None and high is not None:
+        above = "above" if question.exclusive_min else "from"
+        joiner = "up to" if question.exclusive_min else "to"
+        return f"{kind} {above} {_number(low)} {joiner} {_number(high)}"
+    if low is not None:
+        return f"{kind} {'>' if question.exclusive_min else '>='} {_number(low)}"
+    return kind
+
+
+def _field_type(question: Question) -> Any:
+    if question.type == "choice":
+        return Literal[tuple(question.choice_values)]
+    if question.type == "multi_choice":
+        item = Literal[tuple(question.choice_values)]
+        return Annotated[list[item], Field(min_length=1)]  # type: ignore[valid-type]
+    if question.type == "boolean":
+        return bool
+    bounds: dict[str, Any] = {}
+    if question.min is not None:
+        bounds["gt" if question.exclusive_min else "ge"] = question.min
+    if question.max is not None:
+        bounds["le"] = question.max
+    if question.type == "integer":
+        return Annotated[int, Field(**bounds)]
+    return Annotated[float, Field(allow_inf_nan=False, **bounds)]
+
+
+@per_framework
+def answers_model(framework: Framework) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for question in framework.questions:
+        annotation = _field_type(question)
+        if question.required:
+            fields[question.id] = (annotation, ...)
+        else:
+            fields[question.id] = (annotation | None, None)
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"Answers_{framework.id.replace('-', '_')}",
+        __config__=ConfigDict(extra="forbid"),
+        **fields,
+    )
+
+
+def _describe_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _problem(framework: Framework, error: Any) -> AnswerProblem:
+    loc = error["loc"]
+    question_id = str(loc[0]) if loc else "answers"
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(q.id for q in framework.questions)
+        return AnswerProblem(
+            question_id, f"is not a question of this framework (questions: {known})"
+        )
+    try:
+        question = framework.question(question_id)
+    except KeyError:
+        return AnswerProblem(question_id, str(error["msg"]))
+    if error["type"] == "missing":
+        return AnswerProblem(question_id, f"is required; answer with {allowed(question)}")
+    value = error.get("input")
+    if question.type == "multi_choice" and len(loc) > 1:
+        return AnswerProblem(
+            question_id,
+            f"{_describe_value(value)} is not allowed; use {allowed(question)}",
+        )
+    return AnswerProblem(question_id, f"got {_describe_value(value)}; expected {allowed(question)}")
+
+
+def cross_check(answers: Answers) -> list[AnswerProblem]:
+    """Rules that tie answers together; each names the answer to correct."""
+    problems: list[AnswerProblem] = []
+    monthly = answers.get("monthly_requests")
+    peak = answers.get("peak_rps")
+    if isinstance(monthly, int) and isinstance(peak, int):
+        average = monthly / SECONDS_PER_MONTH
+        if monthly > 0 and peak < max(1, math.floor(average)):
+            problems.append(
+                AnswerProblem(
+                    "peak_rps",
+                    f"is below the average rate monthly_requests implies ({average:,.1f} per "
+                    "second); the peak cannot be lower than the average",
+                )
+            )
+    triggers = answers.get("triggers")
+    if isinstance(triggers, list) and len(set(triggers)) != len(triggers):
+        problems.append(AnswerProblem("triggers", "lists the same trigger twice"))
+    return problems
+
+
+def validate_answers(framework: Framework, data: object) -> Answers:
+    """Check a mapping of answers and return them in framework order, optional ones as None."""
+    if not isinstance(data, dict):
+        raise AnswersError([AnswerProblem("answers", "must be a mapping of question id to answer")])
+    bad_keys = [key for key in data if not isinstance(key, str)]
+    if bad_keys:
+        raise AnswersError([AnswerProblem(str(bad_keys[0]), "question ids must be text")])
+    try:
+        validated = answers_model(framework).model_validate(data, strict=True)
+    except ValidationError as exc:
+        # Say what is wrong with the answers given before listing the ones that are missing.
+        errors = sorted(exc.errors(), key=lambda error: error["type"] == "missing")
+        raise AnswersError([_problem(framework, error) for error in errors]) from None
+    answers: Answers = {q.id: getattr(validated, q.id) for q in framework.questions}
+    problems = cross_check(answers)
+    if problems:
+        raise AnswersError(problems)
+    for question in framework.questions:
+        if question.type == "multi_choice" and answers[question.id] is not None:
+            chosen = set(answers[question.id])
+            answers[question.id] = [v for v in question.choice_values if v in chosen]
+    return answers
+
+
+def format_answer(question: Question, value: Any) -> str:
+    """An answer as a person reads it: choice labels, units, yes or no."""
+    if value is None:
+        return "not given"
+    if question.type == "choice":
+        return question.choice_label(value)
+    if question.type == "multi_choice":
+        return ", ".join(question.choice_label(v) for v in value)
+    if question.type == "boolean":
+        return "Yes" if value else "No"
+    text = _number(value)
+    if not question.unit:
+        return text
+    return f"{text}{question.unit}" if question.unit == "%" else f"{text} {question.unit}"
+
+
+MAX_ANSWERS_BYTES = 1_000_000
+
+
+def parse_answers_text(text: str, source: str) -> object:
+    """Parse an answer file (YAML, of which JSON is a subset) into plain data.
+
+    Errors become one line naming the source and the place, never a parser traceback.
+    """
+    if len(text.encode("utf-8")) > MAX_ANSWERS_BYTES:
+        raise AnswersError([AnswerProblem(source, f"is larger than {MAX_ANSWERS_BYTES:,} bytes")])
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise AnswersError(
+            [AnswerProblem(source, f"is not valid YAML or JSON ({place}: {exc.problem})")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise AnswersError([AnswerProblem(source, f"is not valid YAML or JSON ({exc})")]) from None

@@ -1,0 +1,447 @@
+"""The shape of a decision framework file, validated once when it is loaded.
+
+The framework is data: questions, scoring rules, knockouts, the pattern catalogue, cloud service
+names and prices. Everything here is pure pydantic so the engine, the CLI and the web app share
+one definition, and a broken file is reported with the path of the bad field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+# A condition compares one fact with a value. The operator names are the keys of a leaf.
+LEAF_OPERATORS = (
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "contains",
+    "contains_any",
+    "is_set",
+)
+Scalar = str | int | float | bool
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Condition(_Strict):
+    """A small declarative predicate over answers (and the engine's derived facts).
+
+    A leaf names a fact with `q` and exactly one operator: `{q: gpu, eq: true}`. A compound is
+    exactly one of `all`, `any` or `not`. There is no expression evaluation of any kind.
+    """
+
+    q: Identifier | None = None
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    not_in: list[Scalar] | None = None
+    gt: float | None = None
+    gte: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+    contains: str | None = None
+    contains_any: list[str] | None = None
+    is_set: bool | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        operators = [name for name in LEAF_OPERATORS if self.operand(name) is not None]
+        compounds = [name for name in ("all", "any", "not") if self.operand(name) is not None]
+        if self.q is not None:
+            if compounds:
+                raise ValueError("a condition with 'q' cannot also hold all/any/not")
+            if len(operators) != 1:
+                raise ValueError(
+                    f"a condition on '{self.q}' needs exactly one operator of "
+                    f"{', '.join(LEAF_OPERATORS)}; found {operators or 'none'}"
+                )
+        else:
+            if operators:
+                raise ValueError(f"operator {operators[0]!r} needs 'q' to name a question")
+            if len(compounds) != 1:
+                raise ValueError("a condition needs 'q' and an operator, or one of all/any/not")
+            children = self.all if self.all is not None else self.any
+            if children is not None and not children:
+                raise ValueError("all/any needs at least one condition")
+        return self
+
+    def operand(self, name: str) -> Any:
+        return getattr(self, {"in": "in_", "not": "not_"}.get(name, name))
+
+    @property
+    def operator(self) -> str:
+        for name in LEAF_OPERATORS:
+            if self.operand(name) is not None:
+                return name
+        raise ValueError("not a leaf condition")
+
+    def leaves(self) -> list[Condition]:
+        if self.q is not None:
+            return [self]
+        children = self.all or self.any or ([self.not_] if self.not_ else [])
+        return [leaf for child in children for leaf in child.leaves()]
+
+
+class Choice(_Strict):
+    value: Identifier
+    label: Text
+    help: str = ""
+
+
+QuestionType = Literal["choice", "multi_choice", "integer", "number", "boolean"]
+
+
+class Question(_Strict):
+    id: Identifier
+    type: QuestionType
+    label: Text
+    help: Text  # why we ask, shown beside the field
+    required: bool = True
+    unit: str = ""
+    choices: list[Choice] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    exclusive_min: bool = False
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Question:
+        has_choices = self.type in ("choice", "multi_choice")
+        if has_choices and not self.choices:
+            raise ValueError(f"a {self.type} question needs choices")
+        if not has_choices and self.choices:
+            raise ValueError(f"a {self.type} question takes no choices")
+        values = [choice.value for choice in self.choices]
+        if len(values) != len(set(values)):
+            raise ValueError("choice values must be unique")
+        numeric = self.type in ("integer", "number")
+        if not numeric and (self.min is not None or self.max is not None):
+            raise ValueError(f"a {self.type} question takes no min or max")
+        if numeric and self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError("min must be below max")
+        return self
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [choice.value for choice in self.choices]
+
+    def choice_label(self, value: str) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        return value
+
+
+class Section(_Strict):
+    id: Identifier
+    title: Text
+    intro: str = ""
+    questions: list[Question]
+
+
+class Outcome(_Strict):
+    id: Identifier
+    name: Text
+    summary: Text
+    pros: list[Text] = Field(default_factory=list)
+    cons: list[Text] = Field(default_factory=list)
+
+
+class DerivedFact(_Strict):
+    """A value the engine computes from answers; conditions may name it like a question."""
+
+    id: Identifier
+    label: Text
+    help: Text
+
+
+class Rule(_Strict):
+    """When the condition holds, each outcome in `points` moves by that many points."""
+
+    id: Slug
+    question: Identifier  # the answer this contribution is credited to in the trace
+    when: Condition
+    points: dict[Identifier, float]
+    reason: Text
+
+    @model_validator(mode="after")
+    def _moves_something(self) -> Rule:
+        if not self.points or all(value == 0 for value in self.points.values()):
+            raise ValueError("a rule must move at least one outcome")
+        return self
+
+
+class Knockout(_Strict):
+    id: Slug
+    outcome: Identifier
+    when: Condition
+    reason: Text
+
+
+class Scoring(_Strict):
+    # Scores are a softmax of the points: temperature sets how sharply a lead shows.
+    temperature: float = Field(gt=0)
+    confidence_high: float = Field(gt=0, le=100)
+    confidence_medium: float = Field(gt=0, le=100)
+    # The outcome that can never be knocked out, so every answer set has a recommendation.
+    fallback: Identifier
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scoring:
+        if self.confidence_medium >= self.confidence_high:
+            raise ValueError("confidence_medium must be below confidence_high")
+        return self
+
+
+class CatalogueEntry(_Strict):
+    id: Slug
+    name: Text
+    summary: Text
+    # Outcomes whose design this entry belongs to; empty means any outcome.
+    outcomes: list[Identifier] = Field(default_factory=list)
+    when: Condition | None = None  # None: applies to every workload of those outcomes
+    why: Text  # why this workload gets this entry, completed by the answers that triggered it
+    facts: list[Text] = Field(min_length=1)
+    services: list[Identifier] = Field(default_factory=list)
+    confirm: list[Text] = Field(default_factory=list)
+
+
+class Pattern(CatalogueEntry):
+    kind: Literal["pattern"] = "pattern"
+
+
+class AntiPattern(CatalogueEntry):
+    kind: Literal["anti_pattern"] = "anti_pattern"
+    instead: Text
+
+
+class Price(_Strict):
+    value: float = Field(ge=0)
+    unit: Text
+
+
+class Instance(_Strict):
+    name: Text
+    vcpu: float = Field(gt=0)
+    memory_gb: float = Field(gt=0)
+    on_demand_hourly: float = Field(gt=0)
+    reserved_hourly: float = Field(gt=0)
+
+
+class Pricing(_Strict):
+    region: Text
+    currency: Literal["USD"]
+    source: Text
+    as_of: Text
+    hours_per_month: float = Field(gt=0)
+    lambda_gb_second: Price
+    lambda_per_million_requests: Price
+    lambda_free_requests: Price
+    lambda_free_gb_seconds: Price
+    api_gateway_rest_per_million: Price
+    api_gateway_http_per_million: Price
+    alb_hourly: Price
+    alb_lcu_hourly: Price
+    alb_new_connections_per_lcu: Price
+    fargate_vcpu_hourly: Price
+    fargate_gb_hourly: Price
+    fargate_min_vcpu: Price
+    fargate_gb_per_vcpu: Price
+    concurrent_requests_per_vcpu: Price
+    target_utilization: Price
+    peak_to_average: dict[Identifier, float]
+    ec2_instances: list[Instance] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sane(self) -> Pricing:
+        if not 0 < self.target_utilization.value <= 1:
+            raise ValueError("target_utilization must be in (0, 1]")
+        for pattern, ratio in self.peak_to_average.items():
+            if ratio < 1:
+                raise ValueError(f"peak_to_average for {pattern} must be at least 1")
+        return self
+
+
+class Framework(_Strict):
+    id: Slug
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    title: Text
+    description: Text
+    outcomes: list[Outcome] = Field(min_length=2)
+    sections: list[Section] = Field(min_length=1)
+    derived: list[DerivedFact] = Field(default_factory=list)
+    scoring: Scoring
+    rules: list[Rule] = Field(min_length=1)
+    knockouts: list[Knockout] = Field(default_factory=list)
+    patterns: list[Pattern]
+    anti_patterns: list[AntiPattern]
+    checklist: list[Text] = Field(default_factory=list)
+    clouds: dict[Identifier, dict[Identifier, Text]]
+    pricing: Pricing
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Framework:
+        _check_references(self)
+        return self
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions]
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    @property
+    def outcome_ids(self) -> list[str]:
+        return [outcome.id for outcome in self.outcomes]
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        for outcome in self.outcomes:
+            if outcome.id == outcome_id:
+                return outcome
+        raise KeyError(outcome_id)
+
+
+T = TypeVar("T")
+
+
+def per_framework(build: Callable[[Framework], T]) -> Callable[[Framework], T]:
+    """Memoise something derived from a framework (frameworks hold lists, so are not hashable).
+
+    The cache keeps the framework it was built for, so an id reused after garbage collection
+    can never return another framework's value.
+    """
+    cache: dict[int, tuple[Framework, T]] = {}
+
+    def cached(framework: Framework) -> T:
+        hit = cache.get(id(framework))
+        if hit is not None and hit[0] is framework:
+            return hit[1]
+        value = build(framework)
+        cache[id(framework)] = (framework, value)
+        return value
+
+    return cached
+
+
+def _unique(ids: list[str], field: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{field}: duplicate id '{item}'")
+        seen.add(item)
+
+
+def _check_condition(condition: Condition, where: str, facts: dict[str, Question | None]) -> None:
+    for leaf in condition.leaves():
+        assert leaf.q is not None
+        if leaf.q not in facts:
+            raise ValueError(f"{where}: unknown question '{leaf.q}'")
+        question = facts[leaf.q]
+        if question is None:  # a derived fact: numeric or boolean, checked by the engine
+            continue
+        operator = leaf.operator
+        operand = leaf.operand(operator)
+        values = operand if isinstance(operand, list) else [operand]
+        if question.type in ("choice", "multi_choice") and operator not in (
+            "gt",
+            "gte",
+            "lt",
+            "lte",
+            "is_set",
+        ):
+            unknown = [v for v in values if v not in question.choice_values]
+            if unknown:
+                raise ValueError(
+                    f"{where}: '{leaf.q}' has no choice {unknown[0]!r} "
+                    f"(allowed: {', '.join(question.choice_values)})"
+                )
+        if operator in ("contains", "contains_any") and question.type != "multi_choice":
+            raise ValueError(f"{where}: '{operator}' needs a multi_choice question, not '{leaf.q}'")
+        numeric = question.type in ("integer", "number")
+        if operator in ("gt", "gte", "lt", "lte") and not numeric:
+            raise ValueError(f"{where}: '{operator}' needs a number question, not '{leaf.q}'")
+
+
+def _check_references(framework: Framework) -> None:
+    outcome_ids = framework.outcome_ids
+    _unique(outcome_ids, "outcomes")
+    _unique([s.id for s in framework.sections], "sections")
+    question_ids = [q.id for q in framework.questions]
+    _unique(question_ids + [d.id for d in framework.derived], "sections.questions")
+    _unique([r.id for r in framework.rules], "rules")
+    _unique([k.id for k in framework.knockouts], "knockouts")
+    entry_ids = [p.id for p in framework.patterns] + [a.id for a in framework.anti_patterns]
+    _unique(entry_ids, "catalogue")
+
+    facts: dict[str, Question | None] = {q.id: q for q in framework.questions}
+    facts.update({d.id: None for d in framework.derived})
+
+    def known_outcome(outcome: str, where: str) -> None:
+        if outcome not in outcome_ids:
+            raise ValueError(f"{where}: unknown outcome '{outcome}'")
+
+    known_outcome(framework.scoring.fallback, "scoring.fallback")
+    for index, rule in enumerate(framework.rules):
+        where = f"rules[{index}]"
+        if rule.question not in facts:
+            raise ValueError(f"{where}.question: unknown question '{rule.question}'")
+        _check_condition(rule.when, f"{where}.when", facts)
+        for outcome in rule.points:
+            known_outcome(outcome, f"{where}.points")
+    for index, knockout in enumerate(framework.knockouts):
+        where = f"knockouts[{index}]"
+        known_outcome(knockout.outcome, f"{where}.outcome")
+        if knockout.outcome == framework.scoring.fallback:
+            raise ValueError(
+                f"{where}.outcome: the fallback outcome '{knockout.outcome}' cannot be ruled out"
+            )
+        _check_condition(knockout.when, f"{where}.when", facts)
+    service_keys = {key for names in framework.clouds.values() for key in names}
+    for cloud, names in framework.clouds.items():
+        missing = sorted(service_keys - set(names))
+        if missing:
+            raise ValueError(f"clouds.{cloud}: no name for service '{missing[0]}'")
+    cloud_question = facts.get("cloud")
+    if cloud_question is not None:
+        for value in cloud_question.choice_values:
+            if value not in framework.clouds:
+                raise ValueError(f"clouds: no service names for cloud '{value}'")
+    catalogue: list[tuple[str, list[Pattern] | list[AntiPattern]]] = [
+        ("patterns", framework.patterns),
+        ("anti_patterns", framework.anti_patterns),
+    ]
+    for field, entries in catalogue:
+        for index, entry in enumerate(entries):
+            where = f"{field}[{index}]"
+            for outcome in entry.outcomes:
+                known_outcome(outcome, f"{where}.outcomes")
+            if entry.when is not None:
+                _check_condition(entry.when, f"{where}.when", facts)
+            for service in entry.services:
+                if service not in service_keys:
+                    raise ValueError(f"{where}.services: unknown service '{service}'")
+    traffic = facts.get("traffic_pattern")
+    if traffic is not None:
+        missing = [v for v in traffic.choice_values if v not in framework.pricing.peak_to_average]
+        if missing:
+            raise ValueError(f"pricing.peak_to_average: no ratio for '{missing[0]}'")
