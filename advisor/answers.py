@@ -68,11 +68,12 @@ def allowed(question: Question) -> str:
 
 
 def _field_type(question: Question) -> Any:
-    if question.type == "choice":
-        return Literal[tuple(question.choice_values)]
-    if question.type == "multi_choice":
-        item = Literal[tuple(question.choice_values)]
-        return Annotated[list[item], Field(min_length=1)]  # type: ignore[valid-type]
+    if question.type in ("choice", "multi_choice"):
+        # The allowed values are data, so the type is built at run time.
+        choice: Any = Literal[tuple(question.choice_values)]
+        if question.type == "choice":
+            return choice
+        return Annotated[list[choice], Field(min_length=1)]
     if question.type == "boolean":
         return bool
     bounds: dict[str, Any] = {}
@@ -94,7 +95,7 @@ def answers_model(framework: Framework) -> type[BaseModel]:
             fields[question.id] = (annotation, ...)
         else:
             fields[question.id] = (annotation | None, None)
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         f"Answers_{framework.id.replace('-', '_')}",
         __config__=ConfigDict(extra="forbid"),
         **fields,

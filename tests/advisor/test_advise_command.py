@@ -1,0 +1,144 @@
+"""`manage.py advise`: the JSON contract, and one clear line for every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.conftest import BASE_ANSWERS
+
+EXAMPLES = Path(settings.BASE_DIR) / "examples"
+
+
+def _advise(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "advise", *args],
+        cwd=settings.BASE_DIR,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _write(tmp_path: Path, answers: dict, name: str = "answers.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    return path
+
+
+def test_it_prints_the_json_contract(tmp_path):
+    out = StringIO()
+    call_command("advise", str(_write(tmp_path, BASE_ANSWERS)), stdout=out)
+
+    result = json.loads(out.getvalue())
+
+    assert result["recommendation"] == "serverless"
+    assert set(result["scores"]) == {"serverless", "containers", "hybrid"}
+    assert 0 <= result["confidence"] <= 1
+    for key in ("patterns", "anti_patterns"):
+        assert result[key], f"{key} is empty"
+        assert {"id", "name", "why"} <= set(result[key][0])
+    assert isinstance(result["knockouts"], list)
+    assert {"question", "answer", "outcome", "points", "reason"} <= set(result["trace"][0])
+    assert {"question", "value", "recommendation"} <= set(result["sensitivity"][0])
+    assert {"options", "cheapest", "crossover_monthly_requests"} <= set(result["cost"])
+    assert result["framework"] == {"id": "serverless-vs-containers", "version": "1.0.0"}
+
+
+def test_it_reads_json_from_standard_input_and_writes_a_file(tmp_path):
+    output = tmp_path / "result.json"
+
+    completed = _advise("-", "--output", str(output), stdin=json.dumps(BASE_ANSWERS))
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == ""
+    assert json.loads(output.read_text(encoding="utf-8"))["recommendation"] == "serverless"
+
+
+def test_it_scores_the_shipped_examples():
+    outcomes = {}
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        out = StringIO()
+        call_command("advise", str(path), stdout=out)
+        outcomes[path.stem] = json.loads(out.getvalue())["recommendation"]
+
+    assert outcomes == {"orders-api": "serverless", "reporting-service": "containers"}
+
+
+def test_the_free_tier_switch_lowers_the_function_bill(tmp_path):
+    path = str(_write(tmp_path, BASE_ANSWERS))
+    paid, free = StringIO(), StringIO()
+    call_command("advise", path, stdout=paid)
+    call_command("advise", path, "--free-tier", stdout=free)
+
+    def cheapest_functions(out: StringIO) -> float:
+        cost = json.loads(out.getvalue())["cost"]
+        return next(o for o in cost["options"] if o["id"] == cost["cheapest_functions"])["monthly"]
+
+    assert cheapest_functions(free) < cheapest_functions(paid)
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({**BASE_ANSWERS, "colour": "blue"}, "colour: is not a question of this framework"),
+        ({**BASE_ANSWERS, "gpu": "maybe"}, "gpu: got 'maybe'; expected true or false"),
+        ({**BASE_ANSWERS, "endpoints": -2}, "endpoints: got -2; expected an integer from 0"),
+        ({**BASE_ANSWERS, "state": "sticky"}, "state: got 'sticky'; expected one of stateless"),
+        (
+            {k: v for k, v in BASE_ANSWERS.items() if k != "workflow"},
+            "workflow: is required; answer with one of none, pipeline, multi_step",
+        ),
+    ],
+    ids=["unknown-question", "wrong-type", "out-of-range", "unknown-choice", "missing"],
+)
+def test_it_rejects_bad_answers_with_one_line(tmp_path, answers, expected):
+    completed = _advise(str(_write(tmp_path, answers)))
+
+    assert completed.returncode != 0
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (lambda tmp: str(tmp / "absent.yaml"), "absent.yaml: cannot be read"),
+        (lambda tmp: str(tmp), "cannot be read"),
+        (
+            lambda tmp: (tmp / "bad.yaml").write_text("a: [1,\n") and str(tmp / "bad.yaml"),
+            "bad.yaml: is not valid YAML or JSON (line 2",
+        ),
+        (
+            lambda tmp: (
+                (tmp / "latin.yaml").write_bytes(b"runtime: caf\xe9\n") and str(tmp / "latin.yaml")
+            ),
+            "latin.yaml: is not UTF-8 text",
+        ),
+        (
+            lambda tmp: (tmp / "list.yaml").write_text("- spiky\n") and str(tmp / "list.yaml"),
+            "answers: must be a mapping",
+        ),
+    ],
+    ids=["missing-file", "directory", "broken-yaml", "not-utf8", "not-a-mapping"],
+)
+def test_it_rejects_unreadable_files_with_one_line(tmp_path, setup, expected):
+    completed = _advise(setup(tmp_path))
+
+    assert completed.returncode != 0
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert expected in lines[0]

@@ -1,0 +1,142 @@
+"""A broken framework file is refused with a message naming the file and the bad field."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from advisor import checks
+from advisor.framework import FrameworkError, load_framework
+from advisor.framework.loader import DEFAULT_FRAMEWORK, parse_framework
+
+
+@pytest.fixture(scope="module")
+def pristine() -> dict[str, Any]:
+    return yaml.safe_load(DEFAULT_FRAMEWORK.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def data(pristine) -> dict[str, Any]:
+    return copy.deepcopy(pristine)
+
+
+def _error(data: dict[str, Any]) -> str:
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(data, "framework.yaml")
+    return str(caught.value)
+
+
+def test_the_shipped_framework_is_valid():
+    framework = load_framework()
+
+    assert framework.id == "serverless-vs-containers"
+    assert {"serverless", "containers", "hybrid"} == set(framework.outcome_ids)
+
+
+def test_it_names_a_missing_field(data):
+    del data["rules"][2]["reason"]
+
+    assert _error(data).startswith("framework.yaml: rules[2].reason: Field required")
+
+
+def test_it_names_an_unknown_question_in_a_condition(data):
+    data["knockouts"][1]["when"] = {"all": [{"q": "gpu", "eq": True}, {"q": "gpus", "eq": True}]}
+
+    assert _error(data) == "framework.yaml: knockouts[1].when: unknown question 'gpus'"
+
+
+def test_it_names_an_unknown_choice_in_a_condition(data):
+    data["rules"][0]["when"] = {"q": "traffic_pattern", "eq": "bursty"}
+
+    message = _error(data)
+    assert message.startswith("framework.yaml: rules[0].when: 'traffic_pattern' has no choice")
+    assert "spiky, variable, steady, unknown" in message
+
+
+def test_it_names_a_duplicate_id(data):
+    data["anti_patterns"][3]["id"] = data["patterns"][0]["id"]
+
+    assert _error(data) == "framework.yaml: catalogue: duplicate id 'api-backend'"
+
+
+def test_it_names_a_duplicate_question(data):
+    data["sections"][1]["questions"].append(copy.deepcopy(data["sections"][0]["questions"][0]))
+
+    assert _error(data) == "framework.yaml: sections.questions: duplicate id 'traffic_pattern'"
+
+
+def test_it_names_a_bad_price(data):
+    data["pricing"]["fargate_vcpu_hourly"]["value"] = -0.04
+
+    message = _error(data)
+    assert message.startswith("framework.yaml: pricing.fargate_vcpu_hourly.value:")
+    assert "greater than or equal to 0" in message
+
+
+def test_it_names_a_price_that_is_not_a_number(data):
+    data["pricing"]["ec2_instances"][1]["reserved_hourly"] = "cheap"
+
+    assert _error(data).startswith("framework.yaml: pricing.ec2_instances[1].reserved_hourly:")
+
+
+def test_it_refuses_a_condition_with_two_operators(data):
+    data["rules"][0]["when"] = {"q": "traffic_pattern", "eq": "spiky", "ne": "steady"}
+
+    message = _error(data)
+    assert message.startswith("framework.yaml: rules[0].when:")
+    assert "exactly one operator" in message
+
+
+def test_it_refuses_to_knock_out_the_fallback_outcome(data):
+    data["knockouts"][0]["outcome"] = data["scoring"]["fallback"]
+
+    assert "knockouts[0].outcome: the fallback outcome" in _error(data)
+
+
+def test_it_refuses_a_service_a_cloud_cannot_name(data):
+    del data["clouds"]["azure"]["queue"]
+
+    assert _error(data) == "framework.yaml: clouds.azure: no name for service 'queue'"
+
+
+def test_it_counts_further_problems(data):
+    del data["rules"][0]["reason"]
+    del data["rules"][1]["reason"]
+
+    assert _error(data).endswith("(and 1 more problem)")
+
+
+def test_it_names_the_file_when_the_yaml_is_broken(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: [unclosed\n", encoding="utf-8")
+
+    with pytest.raises(FrameworkError, match=r"broken\.yaml: is not valid YAML"):
+        load_framework(path)
+
+
+def test_it_names_the_file_when_it_is_missing(tmp_path: Path):
+    with pytest.raises(FrameworkError, match=r"missing\.yaml: cannot be read"):
+        load_framework(tmp_path / "missing.yaml")
+
+
+def test_a_broken_file_stops_the_app_at_start_up(tmp_path: Path, data, monkeypatch):
+    data["pricing"]["lambda_gb_second"]["value"] = -1
+    path = tmp_path / "framework.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setattr(checks, "DEFAULT_FRAMEWORK", path)
+
+    with pytest.raises(SystemCheckError) as caught:
+        call_command("check")
+
+    assert "advisor.E001" in str(caught.value)
+    assert f"{path}: pricing.lambda_gb_second.value" in str(caught.value)
+
+
+def test_the_start_up_check_passes_for_the_shipped_file():
+    assert checks.framework_is_valid() == []

@@ -1,0 +1,82 @@
+"""The pages this foundation serves: sign-in, home and the framework overview."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user(username="alice", password="correct horse 42")
+
+
+@pytest.mark.parametrize("name", ["home", "framework"])
+def test_it_requires_login(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_signs_in(client, alice):
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": "correct horse 42"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user == alice
+    assert b"Serverless, containers, or both?" in response.content
+
+
+def test_it_refuses_a_wrong_password_and_keeps_the_username(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+
+    assert response.status_code == 200
+    assert b'value="alice"' in response.content
+    assert b"alert-danger" in response.content
+
+
+def test_it_shows_every_question_from_the_framework(client, alice, framework):
+    client.force_login(alice)
+
+    response = client.get(reverse("framework"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for question in framework.questions:
+        assert question.id in page
+    for entry in [*framework.patterns, *framework.anti_patterns]:
+        assert entry.id in page
+    assert framework.version in page
+
+
+def test_it_only_answers_get(client, alice):
+    client.force_login(alice)
+
+    assert client.post(reverse("home")).status_code == 405
+
+
+def test_it_creates_a_demo_login_once(capsys, settings):
+    settings.DEBUG = True
+    call_command("ensure_demo_user")
+    first = capsys.readouterr().out
+    password = first.split("password '")[1].split("'")[0]
+
+    call_command("ensure_demo_user")
+    second = capsys.readouterr().out
+
+    assert authenticate(username="demo", password=password) is not None
+    assert "already exists" in second
+
+
+def test_it_refuses_a_demo_login_in_production(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("ensure_demo_user")

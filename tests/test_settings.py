@@ -1,0 +1,103 @@
+"""Settings read the environment through helpers that name the variable on a bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from advisor.settings import database_from_url, env_bool, env_int, env_list
+
+
+def test_it_reads_booleans(monkeypatch):
+    monkeypatch.setenv("FEATURE", "Yes")
+    assert env_bool("FEATURE", False) is True
+    monkeypatch.setenv("FEATURE", "0")
+    assert env_bool("FEATURE", True) is False
+    monkeypatch.delenv("FEATURE")
+    assert env_bool("FEATURE", True) is True
+
+
+def test_it_names_a_bad_boolean(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be one of"):
+        env_bool("DEBUG", True)
+
+
+def test_it_names_a_bad_number(monkeypatch):
+    monkeypatch.setenv("SECURE_HSTS_SECONDS", "a year")
+
+    with pytest.raises(ImproperlyConfigured, match="SECURE_HSTS_SECONDS must be a whole number"):
+        env_int("SECURE_HSTS_SECONDS", 0)
+
+
+def test_it_splits_lists(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", " a.internal, b.internal ,,")
+
+    assert env_list("ALLOWED_HOSTS", []) == ["a.internal", "b.internal"]
+
+
+def test_it_reads_a_postgres_url():
+    database = database_from_url("postgres://app:s%40cret@db.internal:6543/advisor")
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["USER"], database["PASSWORD"]) == (
+        "advisor",
+        "app",
+        "s@cret",
+    )
+    assert (database["HOST"], database["PORT"]) == ("db.internal", "6543")
+
+
+def test_it_reads_a_sqlite_url():
+    database = database_from_url("sqlite:///var/advisor.sqlite3")
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert str(database["NAME"]).endswith("var/advisor.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://root@localhost/db", "postgres://host:5432/", "postgres://h:port/db", "sqlite://"],
+)
+def test_it_refuses_a_bad_database_url(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url(url)
+
+
+def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    return subprocess.run(
+        [sys.executable, "-c", "import advisor.settings"],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_requires_a_secret_key():
+    completed = _import_settings(DEBUG="0", ALLOWED_HOSTS="advisor.internal")
+
+    assert completed.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in completed.stderr
+
+
+def test_production_requires_allowed_hosts():
+    completed = _import_settings(DEBUG="0", SECRET_KEY="x" * 60)
+
+    assert completed.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in completed.stderr
+
+
+def test_production_settings_load_when_complete():
+    completed = _import_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.internal")
+
+    assert completed.returncode == 0, completed.stderr
