@@ -18,8 +18,8 @@ MILLION = 1_000_000
 LAMBDA_MIN_MB = 128
 LAMBDA_MAX_MB = 10_240
 CROSSOVER_RANGE = (1_000.0, 1e12)
-CROSSOVER_STEPS_PER_DECADE = 4
-CROSSOVER_BISECTIONS = 24
+CROSSOVER_STEPS_PER_DECADE = 6
+CROSSOVER_BISECTIONS = 16
 SERIES_DECADES = range(3, 12)  # 1K to 100B requests a month, for the crossover chart
 
 
@@ -36,6 +36,12 @@ class Workload:
     @property
     def avg_rps(self) -> float:
         return self.monthly_requests / SECONDS_PER_MONTH
+
+    def peak(self, pricing: Pricing) -> float:
+        """The peak rate; when none is known, the average times the traffic pattern's ratio."""
+        if self.peak_rps > 0:
+            return max(self.peak_rps, self.avg_rps)
+        return self.avg_rps * self.peak_ratio(pricing)
 
     def peak_ratio(self, pricing: Pricing) -> float:
         if self.peak_rps > 0 and self.avg_rps > 0:
@@ -125,10 +131,7 @@ class _Option:
     model: str
     lines: list[_Line]
     sizing: str
-
-    @property
-    def monthly(self) -> float:
-        return sum(line.amount for line in self.lines)
+    monthly: float
 
 
 def _line(item: str, quantity: float, unit: str, unit_price: float) -> _Line:
@@ -178,7 +181,7 @@ def _fargate_size(workload: Workload, pricing: Pricing) -> tuple[float, float]:
 
 def _ec2_fleet(workload: Workload, pricing: Pricing, reserved: bool) -> tuple[Instance, int]:
     """The cheapest fleet of one instance type that carries the peak; VMs do not scale in time."""
-    concurrency = workload.peak_rps * workload.duration_ms / 1000
+    concurrency = workload.peak(pricing) * workload.duration_ms / 1000
     per_vcpu = pricing.concurrent_requests_per_vcpu.value * pricing.target_utilization.value
     vcpu_needed = concurrency / per_vcpu
     memory_needed = workload.memory_mb / 1024
@@ -207,7 +210,8 @@ def _options(workload: Workload, pricing: Pricing) -> list[_Option]:
     options: list[_Option] = []
 
     def add(option_id: str, name: str, model: str, lines: list[_Line], sizing: str) -> None:
-        options.append(_Option(option_id, name, model, lines, sizing))
+        total = sum(line.amount for line in lines)
+        options.append(_Option(option_id, name, model, lines, sizing, total))
 
     memory = f"{_lambda_memory_gb(workload) * 1024:.0f} MB functions"
     if workload.http:
@@ -271,24 +275,30 @@ def _gap(workload: Workload, pricing: Pricing) -> tuple[float, float, float]:
 
 
 def _crossover(workload: Workload, pricing: Pricing) -> float | None:
+    """The volume from which on containers stay cheaper than functions, for this shape.
+
+    Container cost rises in whole instances, so near the crossing the two can swap places more
+    than once; the answer is the last swap, found on a log grid and refined by bisection.
+    """
     low, high = CROSSOVER_RANGE
     steps = int(round(math.log10(high / low) * CROSSOVER_STEPS_PER_DECADE))
-    previous = low
-    if _gap(workload.at_volume(low, pricing), pricing)[2] > 0:
+    volumes = [low * 10 ** (step / CROSSOVER_STEPS_PER_DECADE) for step in range(steps + 1)]
+    containers_cheaper = [_gap(workload.at_volume(v, pricing), pricing)[2] > 0 for v in volumes]
+    if not containers_cheaper[-1]:
+        return None
+    last_functions = max(
+        (index for index, cheaper in enumerate(containers_cheaper) if not cheaper), default=None
+    )
+    if last_functions is None:
         return low
-    for step in range(1, steps + 1):
-        volume = low * 10 ** (step / CROSSOVER_STEPS_PER_DECADE)
-        if _gap(workload.at_volume(volume, pricing), pricing)[2] > 0:
-            below, above = previous, volume
-            for _ in range(CROSSOVER_BISECTIONS):
-                middle = math.sqrt(below * above)
-                if _gap(workload.at_volume(middle, pricing), pricing)[2] > 0:
-                    above = middle
-                else:
-                    below = middle
-            return above
-        previous = volume
-    return None
+    below, above = volumes[last_functions], volumes[last_functions + 1]
+    for _ in range(CROSSOVER_BISECTIONS):
+        middle = math.sqrt(below * above)
+        if _gap(workload.at_volume(middle, pricing), pricing)[2] > 0:
+            above = middle
+        else:
+            below = middle
+    return above
 
 
 def _assumptions(workload: Workload, pricing: Pricing) -> list[str]:

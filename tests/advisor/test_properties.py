@@ -1,0 +1,180 @@
+"""Properties that hold for every valid answer set, whatever the answers say."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from advisor.answers import SECONDS_PER_MONTH, cross_check
+from advisor.engine import Recommendation, evaluate_raw
+from advisor.framework import default_framework
+from advisor.framework.schema import Question
+
+# Loaded here, not through the `framework` fixture: Hypothesis rejects function-scoped fixtures in
+# @given tests, since they would not be reset between examples.
+FRAMEWORK = default_framework()
+OUTCOMES = set(FRAMEWORK.outcome_ids)
+QUESTIONS = {question.id for question in FRAMEWORK.questions}
+PATTERNS = {pattern.id for pattern in FRAMEWORK.patterns}
+ANTI_PATTERNS = {anti_pattern.id for anti_pattern in FRAMEWORK.anti_patterns}
+SERVERLESS_JOB_LIMIT_MINUTES = 15
+
+# Numbers are drawn half the time up to a typical ceiling, so that answers near the framework's
+# thresholds (15 minutes, 10 GB, a million requests) come up as often as extreme ones; and never
+# above a wide ceiling where a question's own maximum is astronomical.
+TYPICAL: dict[str, float] = {
+    "monthly_requests": 50_000_000,
+    "local_disk_gb": 12,
+    "typical_duration_ms": 30_000,
+    "max_duration_minutes": 20,
+    "memory_mb": 10_240,
+    "endpoints": 100,
+}
+CEILINGS: dict[str, float] = {"monthly_requests": 100_000_000_000}
+MAX_PEAK_TO_AVERAGE = 1_000.0
+
+QUICK = settings(max_examples=300, deadline=None)
+THOROUGH = settings(max_examples=100, deadline=None)  # these also run the sensitivity analysis
+
+
+def _numbers_up_to(question: Question, high: float | None) -> st.SearchStrategy[Any]:
+    low = question.min
+    if question.type == "integer":
+        lowest = None if low is None else int(low) + (1 if question.exclusive_min else 0)
+        return st.integers(min_value=lowest, max_value=None if high is None else int(high))
+    return st.floats(
+        min_value=low,
+        max_value=high,
+        exclude_min=question.exclusive_min,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+
+
+def _numbers(question: Question) -> st.SearchStrategy[Any]:
+    wide = _numbers_up_to(question, CEILINGS.get(question.id, question.max))
+    if question.id not in TYPICAL:
+        return wide
+    return st.one_of(_numbers_up_to(question, TYPICAL[question.id]), wide)
+
+
+def _answer(question: Question) -> st.SearchStrategy[Any]:
+    if question.type == "choice":
+        return st.sampled_from(question.choice_values)
+    if question.type == "multi_choice":
+        return st.lists(st.sampled_from(question.choice_values), min_size=1, unique=True)
+    if question.type == "boolean":
+        return st.booleans()
+    return _numbers(question)
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """Raw answers as a client would send them; optional questions are left out or null."""
+    data: dict[str, Any] = {}
+    for question in FRAMEWORK.questions:
+        if question.id == "peak_rps":
+            continue  # drawn from monthly_requests below, so the two agree
+        if not question.required:
+            presence = draw(st.sampled_from(["answered", "null", "absent"]))
+            if presence == "absent":
+                continue
+            if presence == "null":
+                data[question.id] = None
+                continue
+        data[question.id] = draw(_answer(question))
+    peak_question = FRAMEWORK.question("peak_rps")
+    assert peak_question.max is not None
+    monthly = data["monthly_requests"]
+    if monthly > 0:
+        ratio = draw(st.floats(min_value=1.0, max_value=MAX_PEAK_TO_AVERAGE))
+        peak = max(1, math.ceil(monthly / SECONDS_PER_MONTH * ratio))
+    else:
+        peak = draw(st.integers(min_value=0, max_value=10_000))
+    data["peak_rps"] = min(peak, int(peak_question.max))
+    assume(not cross_check(data))
+    return data
+
+
+def _evaluate(data: dict[str, Any], **options: Any) -> Recommendation:
+    return evaluate_raw(FRAMEWORK, data, **options)
+
+
+@QUICK
+@given(answer_sets())
+def test_it_recommends_one_of_the_framework_outcomes(data: dict[str, Any]) -> None:
+    result = _evaluate(data, with_sensitivity=False)
+
+    assert result.recommendation in OUTCOMES
+    assert set(result.scores) == OUTCOMES
+    assert result.recommendation_name == FRAMEWORK.outcome(result.recommendation).name
+
+
+@THOROUGH
+@given(answer_sets())
+def test_it_gives_the_same_result_twice(data: dict[str, Any]) -> None:
+    first = _evaluate(data)
+    second = _evaluate(dict(data))
+
+    assert first.model_dump() == second.model_dump()
+
+
+@QUICK
+@given(answer_sets())
+def test_it_keeps_scores_and_confidence_in_range(data: dict[str, Any]) -> None:
+    result = _evaluate(data, with_sensitivity=False)
+
+    assert all(0 <= score <= 100 for score in result.scores.values())
+    assert math.isclose(sum(result.scores.values()), 100, abs_tol=0.5)
+    assert 0 <= result.confidence <= 1
+    assert result.scores[result.recommendation] == max(result.scores.values())
+
+
+@QUICK
+@given(answer_sets())
+def test_it_never_recommends_a_knocked_out_outcome(data: dict[str, Any]) -> None:
+    result = _evaluate(data, with_sensitivity=False)
+
+    knocked = {knockout.outcome for knockout in result.knockouts}
+    assert result.recommendation not in knocked
+    for outcome in knocked:
+        assert result.scores[outcome] == 0
+
+
+@QUICK
+@given(
+    answer_sets(),
+    st.floats(
+        min_value=SERVERLESS_JOB_LIMIT_MINUTES,
+        max_value=FRAMEWORK.question("max_duration_minutes").max,
+        exclude_min=True,
+    ),
+)
+def test_it_never_recommends_serverless_for_jobs_over_15_minutes(
+    data: dict[str, Any], minutes: float
+) -> None:
+    result = _evaluate({**data, "max_duration_minutes": minutes}, with_sensitivity=False)
+
+    assert result.recommendation != "serverless"
+    assert "serverless" in {knockout.outcome for knockout in result.knockouts}
+
+
+@THOROUGH
+@given(answer_sets())
+def test_it_only_cites_catalogue_entries_and_real_questions(data: dict[str, Any]) -> None:
+    result = _evaluate(data)
+
+    assert {pattern.id for pattern in result.patterns} <= PATTERNS
+    assert {anti_pattern.id for anti_pattern in result.anti_patterns} <= ANTI_PATTERNS
+    entries = [*result.patterns, *result.anti_patterns, *result.knockouts]
+    cited = {because.question for entry in entries for because in entry.because}
+    assert cited <= QUESTIONS
+    assert {contribution.question for contribution in result.trace} <= QUESTIONS
+    assert {driver.question for driver in result.drivers} <= QUESTIONS
+    assert {flip.question for flip in result.sensitivity} <= QUESTIONS
+    assert {flip.recommendation for flip in result.sensitivity} <= OUTCOMES - {
+        result.recommendation
+    }
