@@ -25,6 +25,9 @@ Answers = dict[str, Any]
 class AnswerProblem:
     question: str
     message: str
+    # missing (no answer), invalid (not an allowed value), unknown (no such question) or
+    # conflict (allowed alone, inconsistent with another answer)
+    kind: str = "invalid"
 
     def __str__(self) -> str:
         return f"{self.question}: {self.message}"
@@ -86,20 +89,31 @@ def _field_type(question: Question) -> Any:
     return Annotated[float, Field(allow_inf_nan=False, **bounds)]
 
 
-@per_framework
-def answers_model(framework: Framework) -> type[BaseModel]:
+def _build_model(framework: Framework, *, partial: bool) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for question in framework.questions:
         annotation = _field_type(question)
-        if question.required:
+        if question.required and not partial:
             fields[question.id] = (annotation, ...)
         else:
             fields[question.id] = (annotation | None, None)
+    suffix = "_partial" if partial else ""
     return create_model(
-        f"Answers_{framework.id.replace('-', '_')}",
+        f"Answers_{framework.id.replace('-', '_')}{suffix}",
         __config__=ConfigDict(extra="forbid"),
         **fields,
     )
+
+
+@per_framework
+def answers_model(framework: Framework) -> type[BaseModel]:
+    return _build_model(framework, partial=False)
+
+
+@per_framework
+def partial_answers_model(framework: Framework) -> type[BaseModel]:
+    """The same checks with every answer optional, for a questionnaire in progress."""
+    return _build_model(framework, partial=True)
 
 
 def _describe_value(value: Any) -> str:
@@ -113,14 +127,16 @@ def _problem(framework: Framework, error: Any) -> AnswerProblem:
     if error["type"] == "extra_forbidden":
         known = ", ".join(q.id for q in framework.questions)
         return AnswerProblem(
-            question_id, f"is not a question of this framework (questions: {known})"
+            question_id, f"is not a question of this framework (questions: {known})", "unknown"
         )
     try:
         question = framework.question(question_id)
     except KeyError:
         return AnswerProblem(question_id, str(error["msg"]))
     if error["type"] == "missing":
-        return AnswerProblem(question_id, f"is required; answer with {allowed(question)}")
+        return AnswerProblem(
+            question_id, f"is required; answer with {allowed(question)}", "missing"
+        )
     value = error.get("input")
     if question.type == "multi_choice" and len(loc) > 1:
         return AnswerProblem(
@@ -143,23 +159,29 @@ def cross_check(answers: Answers) -> list[AnswerProblem]:
                     "peak_rps",
                     f"is below the average rate monthly_requests implies ({average:,.1f} per "
                     "second); the peak cannot be lower than the average",
+                    "conflict",
                 )
             )
     triggers = answers.get("triggers")
     if isinstance(triggers, list) and len(set(triggers)) != len(triggers):
-        problems.append(AnswerProblem("triggers", "lists the same trigger twice"))
+        problems.append(AnswerProblem("triggers", "lists the same trigger twice", "conflict"))
     return problems
 
 
-def validate_answers(framework: Framework, data: object) -> Answers:
-    """Check a mapping of answers and return them in framework order, optional ones as None."""
+def validate_answers(framework: Framework, data: object, *, partial: bool = False) -> Answers:
+    """Check a mapping of answers and return them in framework order, unanswered ones as None.
+
+    `partial` accepts an incomplete set (a questionnaire in progress): missing answers are not
+    problems, everything given is checked exactly as in a complete set.
+    """
     if not isinstance(data, dict):
         raise AnswersError([AnswerProblem("answers", "must be a mapping of question id to answer")])
     bad_keys = [key for key in data if not isinstance(key, str)]
     if bad_keys:
         raise AnswersError([AnswerProblem(str(bad_keys[0]), "question ids must be text")])
+    model = partial_answers_model(framework) if partial else answers_model(framework)
     try:
-        validated = answers_model(framework).model_validate(data, strict=True)
+        validated = model.model_validate(data, strict=True)
     except ValidationError as exc:
         # Say what is wrong with the answers given before listing the ones that are missing.
         errors = sorted(exc.errors(), key=lambda error: error["type"] == "missing")

@@ -45,18 +45,22 @@ VOLUME_PROBES = (0.1, 10.0)  # sensitivity also tries a tenth and ten times each
 
 
 def derive(answers: Answers) -> Facts:
-    """Answers plus the derived facts conditions may name."""
+    """Answers plus the derived facts conditions may name.
+
+    A derived fact is left out while an answer it needs is missing, so a half-filled
+    questionnaire fires no rule on a made-up value.
+    """
     facts = dict(answers)
-    monthly = answers.get("monthly_requests") or 0
-    avg_rps = monthly / SECONDS_PER_MONTH
-    facts["avg_rps"] = avg_rps
-    facts["daily_requests"] = monthly / 30
+    monthly = answers.get("monthly_requests")
+    if monthly is not None:
+        facts["avg_rps"] = monthly / SECONDS_PER_MONTH
+        facts["daily_requests"] = monthly / 30
     given = answers.get("utilization_percent")
+    peak = answers.get("peak_rps")
     if given is not None:
         facts["utilization"] = float(given)
-    else:
-        peak = answers.get("peak_rps") or 0
-        facts["utilization"] = min(100.0, avg_rps / peak * 100) if peak > 0 else 0.0
+    elif monthly is not None and peak is not None:
+        facts["utilization"] = min(100.0, facts["avg_rps"] / peak * 100) if peak > 0 else 0.0
     return facts
 
 
@@ -575,7 +579,49 @@ def evaluate(
         checklist=_checklist(framework, [*patterns, *anti_patterns]),
         cloud=cloud,
         answers=answers,
-        derived={name: round(float(facts[name]), 4) for name in SOURCES},
+        derived={name: round(float(facts[name]), 4) for name in SOURCES if name in facts},
+    )
+
+
+class OutcomeScore(_Out):
+    id: str
+    name: str
+    score: float
+
+
+class Leaning(_Out):
+    """Where a questionnaire leans so far: cheap enough to refresh on every answer."""
+
+    recommendation: str
+    recommendation_name: str
+    outcomes: list[OutcomeScore]  # in framework order, for display
+    knocked_out: list[str]
+    reasons: list[Contribution]
+    answered: int
+    total: int
+
+
+def lean(framework: Framework, answers: Answers, *, reasons: int = 3) -> Leaning:
+    """Score a possibly incomplete answer set (from `validate_answers(..., partial=True)`)."""
+    compiled = _compiled(framework)
+    given = {key: value for key, value in answers.items() if value is not None}
+    facts = derive(given)
+    points, knocked = _points(compiled, facts)
+    winner = _winner(framework, points, knocked)
+    scores = _scores(framework, points, knocked)
+    toward = [item for item in _trace(compiled, given, facts) if item.outcome == winner]
+    toward.sort(key=lambda item: -item.points)
+    return Leaning(
+        recommendation=winner,
+        recommendation_name=framework.outcome(winner).name,
+        outcomes=[
+            OutcomeScore(id=outcome.id, name=outcome.name, score=scores[outcome.id])
+            for outcome in framework.outcomes
+        ],
+        knocked_out=[framework.outcome(o).name for o in framework.outcome_ids if o in knocked],
+        reasons=[item for item in toward if item.points > 0][:reasons],
+        answered=sum(1 for question in framework.questions if question.id in given),
+        total=len(framework.questions),
     )
 
 

@@ -9,6 +9,17 @@ from advisor import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("framework/", views.framework_overview, name="framework"),
+    path("assessments/", views.assessment_list, name="assessment_list"),
+    path("assessments/new/", views.assessment_new, name="assessment_new"),
+    path("assessments/<int:pk>/", views.assessment_result, name="assessment_result"),
+    path("assessments/<int:pk>/resume/", views.assessment_resume, name="assessment_resume"),
+    path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
+    path("assessments/<int:pk>/steps/<str:step>/", views.assessment_step, name="assessment_step"),
+    path(
+        "assessments/<int:pk>/steps/<str:step>/check/",
+        views.assessment_check,
+        name="assessment_check",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

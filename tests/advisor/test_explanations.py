@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from advisor.engine import evaluate_raw
+from advisor.answers import validate_answers
+from advisor.engine import evaluate_raw, lean
 from tests.conftest import STEADY_ANSWERS
 
 
@@ -88,3 +89,24 @@ def test_it_is_deterministic(framework, make_answers):
     second = evaluate_raw(framework, make_answers(STEADY_ANSWERS)).model_dump_json()
 
     assert first == second
+
+
+def test_it_leans_on_a_half_answered_questionnaire(framework):
+    answers = validate_answers(framework, {"traffic_pattern": "spiky"}, partial=True)
+
+    leaning = lean(framework, answers)
+
+    assert leaning.answered == 1
+    assert leaning.recommendation == "serverless"
+    assert [reason.rule for reason in leaning.reasons] == ["traffic-spiky"]
+    # Nothing is derived from volume answers that were not given yet.
+    assert {o.id: o.score for o in leaning.outcomes}["serverless"] < 90
+
+
+def test_it_leans_the_same_way_as_the_full_evaluation(framework, make_answers):
+    for answers in (make_answers(), make_answers(STEADY_ANSWERS, utilization_percent=85)):
+        validated = validate_answers(framework, answers)
+        full = evaluate_raw(framework, answers, with_sensitivity=False)
+        leaning = lean(framework, validated)
+        assert leaning.recommendation == full.recommendation
+        assert {o.id: o.score for o in leaning.outcomes} == full.scores

@@ -1,0 +1,171 @@
+"""Forms for the questionnaire, generated from the framework's questions.
+
+Django fields only turn posted text into Python values and pick the widget; whether a value is
+allowed is decided by the same pydantic validation the CLI uses (`validate_answers`), so every
+rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from advisor.answers import Answers, AnswersError, allowed, validate_answers
+from advisor.framework import Framework
+from advisor.framework.schema import Question, Section
+from advisor.models import Team
+
+ANSWER_THIS = "Answer this question."
+BOOLEAN_CHOICES = [("true", "Yes"), ("false", "No")]
+
+
+class AssessmentStartForm(forms.Form):
+    name = forms.CharField(
+        label="Workload name",
+        max_length=120,
+        help_text="What the team calls the service or job, e.g. “Order API”.",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="No team yet (only you will see it)",
+        help_text="Members of the team can see and edit the assessment.",
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Team.objects.filter(members=user)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the workload a name.")
+        return name
+
+
+def _label(question: Question) -> str:
+    # Rates ("per month") already read in the label; measures (ms, GB, %) are added to it.
+    if question.unit and not question.unit.startswith("per "):
+        return f"{question.label} ({question.unit})"
+    return question.label
+
+
+def _choice_label(label: str, help_text: str) -> str:
+    return f"{label} — {help_text}" if help_text else label
+
+
+def _bounds(question: Question) -> dict[str, str]:
+    attrs = {"step": "1" if question.type == "integer" else "any", "inputmode": "decimal"}
+    if question.type == "integer":
+        attrs["inputmode"] = "numeric"
+    if question.min is not None:
+        attrs["min"] = f"{question.min:g}"
+    if question.max is not None:
+        attrs["max"] = f"{question.max:g}"
+    return attrs
+
+
+def form_field(question: Question) -> forms.Field:
+    """The Django field and widget for one question; no allowed-value rules here."""
+    common: dict[str, Any] = {
+        "label": _label(question),
+        "help_text": question.help,
+        "required": question.required,
+        "error_messages": {"required": ANSWER_THIS},
+    }
+    if question.type == "choice":
+        choices = [(c.value, _choice_label(c.label, c.help)) for c in question.choices]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.type == "multi_choice":
+        choices = [(c.value, _choice_label(c.label, c.help)) for c in question.choices]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.type == "boolean":
+        return forms.TypedChoiceField(
+            choices=BOOLEAN_CHOICES,
+            coerce=lambda value: value == "true",
+            widget=forms.RadioSelect,
+            **common,
+        )
+    widget = forms.NumberInput(attrs=_bounds(question))
+    if question.type == "integer":
+        return forms.IntegerField(widget=widget, **common)
+    return forms.FloatField(widget=widget, **common)
+
+
+def _initial(question: Question, value: Any) -> Any:
+    if value is None:
+        return None
+    if question.type == "boolean":
+        return "true" if value else "false"
+    return value
+
+
+class StepForm(forms.Form):
+    """The questions of one section. `answers` are the stored answers of the whole set."""
+
+    def __init__(
+        self,
+        *args: Any,
+        framework: Framework,
+        section: Section,
+        answers: Answers,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {q.id: _initial(q, answers.get(q.id)) for q in section.questions},
+        )
+        super().__init__(*args, **kwargs)
+        self.framework = framework
+        self.section = section
+        self.stored = answers
+        for question in section.questions:
+            self.fields[question.id] = form_field(question)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        merged = {**self.stored, **self.step_answers(cleaned)}
+        try:
+            validate_answers(self.framework, _present(merged), partial=True)
+        except AnswersError as exc:
+            for problem in exc.problems:
+                if problem.question not in self.fields:
+                    self.add_error(None, str(problem))
+                elif problem.question not in self.errors:
+                    self.add_error(problem.question, self._message(problem))
+        return cleaned
+
+    def _message(self, problem: Any) -> str:
+        question = self.framework.question(problem.question)
+        if problem.kind == "invalid":
+            return f"Enter {allowed(question)}."
+        return f"{problem.message[0].upper()}{problem.message[1:]}."
+
+    def step_answers(self, cleaned: dict[str, Any] | None = None) -> Answers:
+        """This step's cleaned answers, an empty optional answer as None."""
+        cleaned = self.cleaned_data if cleaned is None else cleaned
+        answers: Answers = {}
+        for question in self.section.questions:
+            if question.id not in cleaned:
+                continue
+            value = cleaned[question.id]
+            if value in ("", [], None):
+                value = None
+            answers[question.id] = value
+        return answers
+
+    def valid_answers(self) -> Answers:
+        """The answers of this step that passed, for saving what is good on the way back."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return {k: v for k, v in self.step_answers().items() if k not in self.errors}
+
+
+def _present(answers: Answers) -> Answers:
+    return {key: value for key, value in answers.items() if value is not None}

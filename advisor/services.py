@@ -1,0 +1,65 @@
+"""Writes to assessments. Keyword-only, one transaction each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from advisor.answers import Answers, validate_answers
+from advisor.engine import Recommendation, evaluate
+from advisor.framework import Framework
+from advisor.models import REVIEW_STEP, Assessment, Team
+
+
+@transaction.atomic
+def assessment_create(
+    *, owner: User, name: str, team: Team | None, framework: Framework
+) -> Assessment:
+    first = framework.sections[0].id
+    return Assessment.objects.create(
+        owner=owner,
+        team=team,
+        name=name,
+        framework_id=framework.id,
+        framework_version=framework.version,
+        step=first,
+        visited=[first],
+    )
+
+
+@transaction.atomic
+def assessment_save_answers(*, assessment: Assessment, answers: Answers, go_to: str) -> Assessment:
+    """Store validated answers of one step and move to `go_to` (a section id or the review).
+
+    A changed answer drops the stored result: a result always matches the answers beside it.
+    """
+    merged = dict(assessment.answers)
+    for question_id, value in answers.items():
+        if value is None:
+            merged.pop(question_id, None)
+        else:
+            merged[question_id] = value
+    if merged != assessment.answers:
+        assessment.answers = merged
+        assessment.result = None
+        assessment.completed_at = None
+    assessment.step = go_to
+    if go_to not in assessment.visited:
+        assessment.visited = [*assessment.visited, go_to]
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_finish(*, assessment: Assessment, framework: Framework) -> Recommendation:
+    """Score the complete answer set and keep the result. Raises AnswersError if incomplete."""
+    answers = validate_answers(framework, assessment.answers)
+    result = evaluate(framework, answers)
+    assessment.result = result.model_dump(mode="json")
+    assessment.framework_id = framework.id
+    assessment.framework_version = framework.version
+    assessment.completed_at = timezone.now()
+    assessment.step = REVIEW_STEP
+    assessment.save()
+    return result

@@ -1,0 +1,477 @@
+"""The questionnaire in the browser, without JavaScript and through htmx, for three people:
+alice owns the assessment, bob shares her team, charlie belongs to another team."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from advisor.models import Assessment, Team
+from tests.conftest import BASE_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse 42"
+
+
+@pytest.fixture
+def team(django_user_model):
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def alice(django_user_model, team):
+    user = django_user_model.objects.create_user(username="alice", password=PASSWORD)
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(django_user_model, team):
+    user = django_user_model.objects.create_user(username="bob", password=PASSWORD)
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(django_user_model):
+    user = django_user_model.objects.create_user(username="charlie", password=PASSWORD)
+    Team.objects.create(name="Search", slug="search").members.add(user)
+    return user
+
+
+def _client(user, **kwargs: Any) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def _form_data(framework, section_id: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """What a browser posts for one step: booleans as true/false, lists as repeated fields."""
+    section = next(s for s in framework.sections if s.id == section_id)
+    data: dict[str, Any] = {"action": "next"}
+    for question in section.questions:
+        value = answers.get(question.id)
+        if value is None:
+            data[question.id] = ""
+        elif question.type == "boolean":
+            data[question.id] = "true" if value else "false"
+        else:
+            data[question.id] = value
+    return data
+
+
+def _checked(page: str, name: str, value: str) -> bool:
+    """Whether the radio or checkbox `name=value` is rendered checked."""
+    for tag in re.findall(r"<input[^>]*>", page):
+        if f'name="{name}"' in tag and f'value="{value}"' in tag:
+            return " checked" in tag
+    raise AssertionError(f"no input {name}={value}")
+
+
+def _start(client: Client, name: str = "Order API", team: Team | None = None) -> Assessment:
+    response = client.post(
+        reverse("assessment_new"), {"name": name, "team": team.pk if team else ""}
+    )
+    assert response.status_code == 302
+    return Assessment.objects.latest("id")
+
+
+def _complete(client: Client, framework, assessment: Assessment, answers: dict[str, Any]):
+    for section in framework.sections:
+        url = reverse("assessment_step", args=[assessment.pk, section.id])
+        response = client.post(url, _form_data(framework, section.id, answers))
+        assert response.status_code == 302, response.content.decode()[:2000]
+    return client.post(reverse("assessment_review", args=[assessment.pk]))
+
+
+@pytest.fixture
+def finished(alice, team, framework) -> Assessment:
+    client = _client(alice)
+    assessment = _start(client, team=team)
+    _complete(client, framework, assessment, BASE_ANSWERS)
+    assessment.refresh_from_db()
+    return assessment
+
+
+# -- the flow without JavaScript --------------------------------------------------------------
+
+
+def test_it_runs_the_whole_questionnaire_by_plain_posts(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    assert assessment.step == framework.sections[0].id
+
+    response = _complete(client, framework, assessment, BASE_ANSWERS)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment_result", args=[assessment.pk])
+    assessment.refresh_from_db()
+    assert assessment.answers == BASE_ANSWERS
+    assert assessment.result["recommendation"] == "serverless"
+    page = client.get(response["Location"]).content.decode()
+    assert "Serverless" in page
+
+
+def test_it_keeps_every_answer_when_one_is_wrong(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    data = _form_data(framework, "traffic", {**BASE_ANSWERS, "monthly_requests": -5})
+
+    response = client.post(reverse("assessment_step", args=[assessment.pk, "traffic"]), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    field = page.split('id="q-monthly_requests"')[1].split('id="q-')[0]
+    assert "Enter an integer from 0 to 1,000,000,000,000." in field
+    assert 'value="-5"' in field
+    assert 'value="50"' in page.split('id="q-peak_rps"')[1]
+    assert _checked(page, "traffic_pattern", "spiky")
+    assert not _checked(page, "traffic_pattern", "steady")
+    assessment.refresh_from_db()
+    assert assessment.step == "traffic"
+
+
+def test_it_reports_answers_that_contradict_each_other(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    data = _form_data(
+        framework, "traffic", {**BASE_ANSWERS, "monthly_requests": 100_000_000, "peak_rps": 2}
+    )
+
+    response = client.post(reverse("assessment_step", args=[assessment.pk, "traffic"]), data)
+
+    field = response.content.decode().split('id="q-peak_rps"')[1].split('id="q-')[0]
+    assert "below the average rate" in field
+
+
+def test_back_saves_the_answers_of_the_step_it_leaves(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    client.post(
+        reverse("assessment_step", args=[assessment.pk, "traffic"]),
+        _form_data(framework, "traffic", BASE_ANSWERS),
+    )
+    latency = {**_form_data(framework, "latency", BASE_ANSWERS), "action": "back"}
+
+    response = client.post(reverse("assessment_step", args=[assessment.pk, "latency"]), latency)
+
+    assert response["Location"] == reverse("assessment_step", args=[assessment.pk, "traffic"])
+    assessment.refresh_from_db()
+    assert assessment.answers["runtime"] == "python"
+    page = client.get(reverse("assessment_step", args=[assessment.pk, "latency"]))
+    assert _checked(page.content.decode(), "runtime", "python")
+    assert _checked(page.content.decode(), "user_facing", "true")
+
+
+def test_it_resumes_where_the_person_stopped(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    for section_id in ("traffic", "latency"):
+        client.post(
+            reverse("assessment_step", args=[assessment.pk, section_id]),
+            _form_data(framework, section_id, BASE_ANSWERS),
+        )
+
+    response = client.get(reverse("assessment_resume", args=[assessment.pk]))
+
+    assert response["Location"] == reverse("assessment_step", args=[assessment.pk, "state"])
+
+
+def test_it_does_not_skip_ahead_of_the_visited_steps(alice):
+    client = _client(alice)
+    assessment = _start(client)
+
+    response = client.get(reverse("assessment_step", args=[assessment.pk, "team"]))
+    review = client.get(reverse("assessment_review", args=[assessment.pk]))
+
+    assert response["Location"] == reverse("assessment_step", args=[assessment.pk, "traffic"])
+    assert review.status_code == 302
+
+
+def test_the_review_lists_every_answer_with_an_edit_link(finished, alice, framework):
+    response = _client(alice).get(reverse("assessment_review", args=[finished.pk]))
+
+    page = response.content.decode()
+    for question in framework.questions:
+        assert question.label in page
+    for section in framework.sections:
+        assert reverse("assessment_step", args=[finished.pk, section.id]) in page
+
+
+def test_the_result_shows_the_knockout_of_a_long_job(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    _complete(client, framework, assessment, {**BASE_ANSWERS, "max_duration_minutes": 40})
+
+    page = client.get(reverse("assessment_result", args=[assessment.pk])).content.decode()
+
+    reason = next(k.reason for k in framework.knockouts if k.id == "job-over-15-minutes")
+    assert reason in page
+
+
+def test_changing_an_answer_drops_the_old_result(finished, alice, framework):
+    client = _client(alice)
+    data = _form_data(framework, "duration", {**BASE_ANSWERS, "max_duration_minutes": 40})
+
+    client.post(reverse("assessment_step", args=[finished.pk, "duration"]), data)
+
+    finished.refresh_from_db()
+    assert finished.result is None
+    response = client.get(reverse("assessment_result", args=[finished.pk]))
+    assert response.status_code == 302
+
+
+def test_saving_unchanged_answers_keeps_the_result(finished, alice, framework):
+    client = _client(alice)
+
+    client.post(
+        reverse("assessment_step", args=[finished.pk, "duration"]),
+        _form_data(framework, "duration", BASE_ANSWERS),
+    )
+
+    finished.refresh_from_db()
+    assert finished.result is not None
+
+
+# -- htmx ----------------------------------------------------------------------------------------
+
+
+def test_next_swaps_the_step_in_place_and_pushes_its_url(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+
+    response = client.post(
+        reverse("assessment_step", args=[assessment.pk, "traffic"]),
+        _form_data(framework, "traffic", BASE_ANSWERS),
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == reverse("assessment_step", args=[assessment.pk, "latency"])
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="wizard"')
+    assert "<html" not in page
+    assert "Step 2: Latency" in page
+
+
+def test_a_history_restore_gets_the_whole_page(alice):
+    client = _client(alice)
+    assessment = _start(client)
+
+    response = client.get(
+        reverse("assessment_step", args=[assessment.pk, "traffic"]),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    assert "<html" in response.content.decode()
+
+
+def test_a_changed_field_is_checked_and_the_leaning_refreshed(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    url = reverse("assessment_check", args=[assessment.pk, "traffic"])
+    data = _form_data(framework, "traffic", {**BASE_ANSWERS, "monthly_requests": -1})
+    headers = {"HX-Request": "true", "HX-Trigger": "q-monthly_requests"}
+
+    response = client.post(url, data, headers=headers)
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="q-monthly_requests"')
+    assert "Enter an integer from 0 to" in page
+    assert 'id="leaning"' in page and 'hx-swap-oob="true"' in page
+    assert "q-peak_rps" not in page
+
+
+def test_the_leaning_follows_the_answers(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    url = reverse("assessment_check", args=[assessment.pk, "traffic"])
+    headers = {"HX-Request": "true", "HX-Trigger": "q-traffic_pattern"}
+
+    def leaning(pattern: str) -> str:
+        data = {"traffic_pattern": pattern, "monthly_requests": "", "peak_rps": ""}
+        page = client.post(url, data, headers=headers).content.decode()
+        return page.split('data-testid="leaning-outcome">')[1].split("<")[0]
+
+    assert leaning("spiky") == "Serverless"
+    assert leaning("steady") == "Containers"
+
+
+def test_the_check_refuses_a_field_of_another_step(alice):
+    client = _client(alice)
+    assessment = _start(client)
+
+    response = client.post(
+        reverse("assessment_check", args=[assessment.pk, "traffic"]),
+        {"gpu": "true"},
+        headers={"HX-Request": "true", "HX-Trigger": "q-gpu"},
+    )
+
+    assert response.status_code == 400
+
+
+# -- access ------------------------------------------------------------------------------------
+
+
+def _urls(assessment: Assessment) -> list[tuple[str, str]]:
+    pk = assessment.pk
+    return [
+        ("get", reverse("assessment_result", args=[pk])),
+        ("get", reverse("assessment_resume", args=[pk])),
+        ("get", reverse("assessment_review", args=[pk])),
+        ("post", reverse("assessment_review", args=[pk])),
+        ("get", reverse("assessment_step", args=[pk, "traffic"])),
+        ("post", reverse("assessment_step", args=[pk, "traffic"])),
+        ("post", reverse("assessment_check", args=[pk, "traffic"])),
+    ]
+
+
+def test_it_requires_login(finished):
+    client = Client()
+    for method, url in [
+        *_urls(finished),
+        ("get", reverse("assessment_list")),
+        ("get", reverse("assessment_new")),
+    ]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+def test_it_checks_team(finished, charlie):
+    client = _client(charlie)
+    for method, url in _urls(finished):
+        assert getattr(client, method)(url).status_code == 404, url
+    assert finished.name not in client.get(reverse("assessment_list")).content.decode()
+
+
+def test_it_shares_with_the_team(finished, bob):
+    client = _client(bob)
+
+    assert client.get(reverse("assessment_result", args=[finished.pk])).status_code == 200
+    assert finished.name in client.get(reverse("assessment_list")).content.decode()
+
+
+def test_it_keeps_an_assessment_without_team_to_its_owner(alice, bob):
+    assessment = _start(_client(alice))
+    assert assessment.team is None
+
+    response = _client(bob).get(reverse("assessment_step", args=[assessment.pk, "traffic"]))
+
+    assert response.status_code == 404
+
+
+def test_it_offers_only_the_persons_teams(alice, charlie, team):
+    client = _client(charlie)
+
+    response = client.post(reverse("assessment_new"), {"name": "Sneaky", "team": team.pk})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assessment.objects.filter(name="Sneaky").exists()
+
+
+def test_it_enforces_csrf_on_every_post(finished, alice, framework):
+    client = _client(alice, enforce_csrf_checks=True)
+    data = _form_data(framework, "traffic", BASE_ANSWERS)
+    posts = [url for method, url in _urls(finished) if method == "post"]
+    posts.append(reverse("assessment_new"))
+    for url in posts:
+        assert client.post(url, data).status_code == 403, url
+        htmx = {"HX-Request": "true", "HX-Trigger": "q-traffic_pattern"}
+        assert client.post(url, data, headers=htmx).status_code == 403, url
+
+
+def test_htmx_posts_pass_with_the_token_header(alice, framework):
+    client = _client(alice, enforce_csrf_checks=True)
+    page = client.get(reverse("assessment_new"))
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        reverse("assessment_new"),
+        {"name": "Order API", "team": ""},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 302
+
+
+# -- lists ---------------------------------------------------------------------------------------
+
+
+def test_the_list_has_an_empty_state(alice):
+    page = _client(alice).get(reverse("assessment_list")).content.decode()
+
+    assert "No assessments yet" in page
+
+
+def test_the_list_is_paginated(alice, framework):
+    for number in range(25):
+        Assessment.objects.create(
+            owner=alice,
+            name=f"Workload {number:02}",
+            framework_id=framework.id,
+            framework_version=framework.version,
+            step="traffic",
+            visited=["traffic"],
+        )
+    client = _client(alice)
+
+    first = client.get(reverse("assessment_list")).content.decode()
+    second = client.get(reverse("assessment_list") + "?page=2").content.decode()
+
+    assert "Page 1 of 2" in first and "Workload 24" in first and "Workload 00" not in first
+    assert "Page 2 of 2" in second and "Workload 00" in second
+
+
+# -- query counts --------------------------------------------------------------------------------
+
+
+def _count(client: Client, method: str, url: str, data: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302)
+    return len(queries)
+
+
+def test_each_step_costs_the_same_queries(finished, alice, framework):
+    client = _client(alice)
+    counts = {
+        section.id: _count(
+            client, "get", reverse("assessment_step", args=[finished.pk, section.id])
+        )
+        for section in framework.sections
+    }
+    posts = {
+        section.id: _count(
+            client,
+            "post",
+            reverse("assessment_step", args=[finished.pk, section.id]),
+            _form_data(framework, section.id, BASE_ANSWERS),
+        )
+        for section in framework.sections
+    }
+
+    assert len(set(counts.values())) == 1, counts
+    assert len(set(posts.values())) == 1, posts
+    assert max(counts.values()) <= 5
+
+
+def test_the_result_page_costs_the_same_queries_however_much_there_is(finished, alice, framework):
+    client = _client(alice)
+    url = reverse("assessment_result", args=[finished.pk])
+    before = _count(client, "get", url)
+    for number in range(30):
+        team = Team.objects.create(name=f"Team {number}", slug=f"team-{number}")
+        team.members.add(alice)
+        _complete(client, framework, _start(client, f"Extra {number}", team), BASE_ANSWERS)
+
+    after = _count(client, "get", url)
+
+    assert before == after
+    assert after <= 5
