@@ -334,9 +334,21 @@ def _trace(compiled: _Compiled, answers: Answers, facts: Facts) -> list[Contribu
     return trace
 
 
+def _display(framework: Framework, question_id: str, answers: Answers, facts: Facts) -> str:
+    """An answer for people; an unanswered one that a derived fact stands in for shows that."""
+    question = framework.question(question_id)
+    value = answers.get(question_id)
+    if value is None:
+        for name, (source, _) in INVERSE.items():
+            if source == question_id and name in facts:
+                return f"{format_answer(question, round(facts[name], 1))} (derived)"
+    return format_answer(question, value)
+
+
 def _drivers(
     framework: Framework,
     answers: Answers,
+    facts: Facts,
     trace: list[Contribution],
     winner: str,
     runner_up: str | None,
@@ -368,7 +380,7 @@ def _drivers(
                 question=question_id,
                 label=question.label,
                 answer=value,
-                display=format_answer(question, value),
+                display=_display(framework, question_id, answers, facts),
                 net=net[question_id],
                 reasons=reasons[question_id],
             )
@@ -571,7 +583,7 @@ def evaluate(
         confidence_label=label,
         knockouts=knockouts,
         trace=trace,
-        drivers=_drivers(framework, answers, trace, winner, runner_up),
+        drivers=_drivers(framework, answers, facts, trace, winner, runner_up),
         patterns=patterns,
         anti_patterns=anti_patterns,
         sensitivity=sensitivity(framework, answers, winner) if with_sensitivity else [],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from advisor import views
 
@@ -20,6 +20,7 @@ urlpatterns = [
         views.assessment_check,
         name="assessment_check",
     ),
+    path("decisions/", include("decisions.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

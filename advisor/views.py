@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
@@ -308,5 +309,6 @@ def assessment_result(request: Request, pk: int) -> HttpResponse:
         "chart_svg": cost_chart_svg(result.cost),
         "edit_url": assessment.step_url(framework.sections[0].id),
         "outcome_names": {outcome.id: outcome.name for outcome in framework.outcomes},
+        "create_adr_url": reverse("decision_new", args=[assessment.pk]),
     }
     return render(request, "advisor/assessment_result.html", context)

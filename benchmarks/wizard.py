@@ -7,34 +7,26 @@ Aim: an htmx step POST and the results page within 3x the bare view.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
 import types
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
-database = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import median_seconds, setup_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 
+from advisor.framework import default_framework  # noqa: E402
+from advisor.models import Assessment  # noqa: E402
 from tests.conftest import BASE_ANSWERS  # noqa: E402
 
 
@@ -59,19 +51,15 @@ def _urlconf() -> str:
     return "bench_urls"
 
 
+def _ok(response: HttpResponse) -> None:
+    assert response.status_code == 200, response.status_code
+
+
 def _median(call: Callable[[], HttpResponse], rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        response = call()
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, response.status_code
-    return statistics.median(samples)
+    return median_seconds(call, rounds, _ok)
 
 
 def _form(section_id: str) -> dict[str, object]:
-    from advisor.framework import default_framework
-
     section = next(s for s in default_framework().sections if s.id == section_id)
     data: dict[str, object] = {"action": "next"}
     for question in section.questions:
@@ -88,14 +76,9 @@ def main() -> None:
     rounds = 30 if parser.parse_args().quick else 200
 
     settings.ROOT_URLCONF = _urlconf()
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     user = get_user_model().objects.create_user("bench", password="bench-pass-123")
     client = Client()
     client.force_login(user)
-
-    from advisor.models import Assessment
 
     client.post(reverse("assessment_new"), {"name": "Bench", "team": ""})
     assessment = Assessment.objects.get()

@@ -72,7 +72,11 @@ def test_it_scores_the_shipped_examples():
         call_command("advise", str(path), stdout=out)
         outcomes[path.stem] = json.loads(out.getvalue())["recommendation"]
 
-    assert outcomes == {"orders-api": "serverless", "reporting-service": "containers"}
+    assert outcomes == {
+        "monolith-migration": "hybrid",
+        "orders-api": "serverless",
+        "reporting-service": "containers",
+    }
 
 
 def test_the_free_tier_switch_lowers_the_function_bill(tmp_path):

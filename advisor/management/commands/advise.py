@@ -8,12 +8,41 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from advisor.answers import MAX_ANSWERS_BYTES, AnswersError, parse_answers_text
-from advisor.engine import evaluate_raw
-from advisor.framework import FrameworkError, default_framework
+from advisor.engine import Recommendation, evaluate_raw
+from advisor.framework import Framework, FrameworkError, default_framework
+from decisions.render.context import (
+    AdrDocument,
+    Snapshot,
+    default_context,
+    default_drivers,
+    default_title,
+)
+from decisions.render.markdown import render_markdown
+from decisions.render.pdf import PdfRenderError, render_pdf
 
-FORMATS = ("json",)
+FORMATS = ("json", "markdown", "pdf")
+PAPERS = ("a4", "letter")
+
+
+def _adr(framework: Framework, result: Recommendation, workload: str) -> AdrDocument:
+    """An unnumbered ADR straight from an answers file, drafted the way the web form drafts it."""
+    snapshot = Snapshot.capture(framework, result)
+    return AdrDocument(
+        number=None,
+        title=default_title(workload, result.recommendation_name),
+        status="proposed",
+        date=timezone.localdate(),
+        team=None,
+        decision_makers=[],
+        consulted=[],
+        informed=[],
+        context=default_context(workload, snapshot),
+        drivers=default_drivers(snapshot),
+        snapshot=snapshot,
+    )
 
 
 def _read(source: str) -> str:
@@ -40,6 +69,11 @@ class Command(BaseCommand):
         parser.add_argument("answers", help="answers file, YAML or JSON; '-' reads standard input")
         parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("--output", help="write here instead of standard output")
+        parser.add_argument("--paper", choices=PAPERS, default="a4", help="PDF page size")
+        parser.add_argument(
+            "--workload",
+            help="workload name for the ADR title (default: the answers file's name)",
+        )
         parser.add_argument(
             "--free-tier",
             action="store_true",
@@ -55,12 +89,33 @@ class Command(BaseCommand):
             result = evaluate_raw(framework, data, free_tier=options["free_tier"])
         except (AnswersError, FrameworkError) as exc:
             raise CommandError(str(exc)) from None
-        text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+        workload = options.get("workload") or (
+            "the workload"
+            if source == "-"
+            else Path(source).stem.replace("-", " ").replace("_", " ")
+        )
+        content: bytes
+        if options["format"] == "json":
+            text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False)
+            content = (text + "\n").encode("utf-8")
+        elif options["format"] == "markdown":
+            content = render_markdown(_adr(framework, result, workload)).encode("utf-8")
+        else:
+            try:
+                content = render_pdf(_adr(framework, result, workload), paper=options["paper"])
+            except PdfRenderError as exc:
+                raise CommandError(f"the PDF could not be rendered: {exc}") from None
         output = options.get("output")
         if not output:
-            self.stdout.write(text, ending="")
+            if options["format"] != "pdf":
+                self.stdout.write(content.decode("utf-8"), ending="")
+                return
+            if sys.stdout.isatty():
+                raise CommandError("--format pdf writes binary data; give --output FILE")
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
             return
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            Path(output).write_bytes(content)
         except OSError as exc:
             raise CommandError(f"{output}: cannot be written ({exc.strerror})") from None

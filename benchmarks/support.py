@@ -1,0 +1,51 @@
+"""Shared set-up for the benchmarks: Django on a throwaway SQLite database, and a timer."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def setup_django() -> None:
+    """Configure Django on a fresh SQLite file (never the developer's database) and migrate."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
+    folder = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["PDF_CACHE_DIR"] = str(folder / "pdf-cache")
+    # Production settings, as served: DEBUG off, on plain HTTP for the test client.
+    os.environ["DEBUG"] = "0"
+    os.environ["SECRET_KEY"] = "benchmark-only-" + "x" * 50
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["SESSION_COOKIE_SECURE"] = "0"
+    os.environ["CSRF_COOKIE_SECURE"] = "0"
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def median_seconds(
+    call: Callable[[], T], rounds: int, check: Callable[[T], None] | None = None
+) -> float:
+    """Median wall time of `rounds` calls; `check` validates each result outside the timing."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        result = call()
+        samples.append(time.perf_counter() - start)
+        if check is not None:
+            check(result)
+    return statistics.median(samples)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from advisor.models import Team
+from decisions.models import Decision
+
+NAMES_HELP = "Names separated by commas."
+
+
+def split_names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    context = forms.CharField(
+        label="Context and problem statement",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20_000,
+        help_text="Plain text; blank lines separate paragraphs.",
+    )
+    drivers = forms.CharField(
+        label="Decision drivers",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        required=False,
+        help_text="One per line. Prefilled with the answers that weighed most.",
+    )
+    decision_makers = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    consulted = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    informed = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, empty_label="No team"
+    )
+    status = forms.ChoiceField(
+        choices=[
+            (Decision.Status.PROPOSED, "Propose it for review"),
+            (Decision.Status.DRAFT, "Keep it as a draft (only you and your team see it)"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Decision.Status.PROPOSED,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Team.objects.filter(members=user)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the decision a title.")
+        return title

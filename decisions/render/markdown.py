@@ -1,0 +1,228 @@
+"""The ADR as MADR 4 Markdown: YAML front matter, the MADR sections, then this product's own.
+
+Deterministic (same document, same bytes) and safe for any user text: every piece of user text
+is escaped for the Markdown context it lands in, so `#`, `---`, HTML, backticks or pipes can
+never change the document's structure. The output passes markdownlint's default rules (line
+length aside).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from decisions.render.context import Adr, AdrDocument, build_adr
+
+# Characters that open emphasis, code, links, HTML, entities, strike-through or table cells
+# anywhere in a line. A backslash before ASCII punctuation is valid CommonMark and renders as
+# the character itself, so the text reads the same and cannot change the structure.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+# What only matters at the start of a line: headings, lists, quotes, rules, setext underlines.
+_LINE_START = re.compile(r"^([#+\-=]|\d+(?=[.)]))")
+# Bare links are turned into links by GitHub-flavoured renderers (and flagged by markdownlint).
+_AUTOLINK = re.compile(r"(?i)(:(?=//)|www\.)")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def inline(text: str) -> str:
+    """User or data text inside a line (after a heading mark, a list marker, in a cell)."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", text).strip())
+    return _AUTOLINK.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+
+
+def _line(text: str) -> str:
+    """User text that starts a line of its own, where #, -, + or "1." would begin a block."""
+    text = inline(text)
+    match = _LINE_START.match(text)
+    if match is None:
+        return text
+    if match.group(1).isdigit():  # "1." or "2)" would start an ordered list
+        return f"{text[: match.end()]}\\{text[match.end() :]}"
+    return "\\" + text
+
+
+def paragraphs(text: str) -> str:
+    """Free text as paragraphs: blank-line-separated blocks, each escaped as one line."""
+    blocks = [b for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if b.strip()]
+    return "\n\n".join(_line(block) for block in blocks) or "No context was given."
+
+
+def _yaml_string(value: str) -> str:
+    # JSON strings are valid YAML scalars, and quoting keeps "---", ":" or "#" inert.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _yaml_list(values: list[str]) -> str:
+    return "[" + ", ".join(_yaml_string(value) for value in values) + "]"
+
+
+def _bullets(items: list[str]) -> list[str]:
+    return [f"- {inline(item)}" for item in items] or ["- None."]
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def _front_matter(document: AdrDocument) -> list[str]:
+    return [
+        "---",
+        f"status: {_yaml_string(document.status)}",
+        f"date: {document.date.isoformat()}",
+        f"decision-makers: {_yaml_list(document.decision_makers)}",
+        f"consulted: {_yaml_list(document.consulted)}",
+        f"informed: {_yaml_list(document.informed)}",
+        "---",
+    ]
+
+
+def _section(lines: list[str], heading: str, body: list[str]) -> None:
+    lines.extend(["", heading, "", *body])
+
+
+def render_markdown(document: AdrDocument) -> str:
+    adr = build_adr(document)
+    return "\n".join(_lines(adr)) + "\n"
+
+
+def _lines(adr: Adr) -> list[str]:
+    document = adr.document
+    result = adr.recommendation
+    snapshot = adr.snapshot
+    lines = _front_matter(document)
+    lines.extend(["", f"# {inline(document.adr_id)}: {inline(document.title)}"])
+
+    _section(lines, "## Context and Problem Statement", [paragraphs(document.context)])
+    _section(lines, "## Decision Drivers", _bullets(document.drivers))
+    considered = [
+        f"- {inline(option.outcome.name)}: {inline(option.outcome.summary)}"
+        for option in adr.options
+    ]
+    _section(lines, "## Considered Options", considered)
+
+    outcome = [
+        f"Chosen option: {inline(adr.chosen.name)}, because {inline(adr.because)}",
+        "",
+        f"Confidence: {inline(result.confidence_label)} "
+        f"(score {result.scores[adr.chosen.id]:.1f} of 100, "
+        f"margin {result.confidence * 100:.1f} points).",
+    ]
+    _section(lines, "## Decision Outcome", outcome)
+    consequences = [f"- Good, because {inline(item)}" for item in adr.good_consequences]
+    consequences += [f"- Bad, because {inline(item)}" for item in adr.bad_consequences]
+    _section(lines, "### Consequences", consequences or ["- None recorded."])
+    confirmation = [
+        "Before this decision is accepted, a reviewer checks that:",
+        "",
+        *[f"- [ ] {inline(item)}" for item in adr.confirmation],
+    ]
+    _section(lines, "### Confirmation", confirmation)
+
+    lines.extend(["", "## Pros and Cons of the Options"])
+    for option in adr.options:
+        body = [inline(option.outcome.summary), ""]
+        body += [f"- Good, because {inline(item)}" for item in option.good]
+        body += [f"- Bad, because {inline(item)}" for item in option.bad]
+        if not option.good and not option.bad:
+            body.append("- Neutral: no answer moved this option.")
+        _section(lines, f"### {inline(option.outcome.name)} (score {option.score:.1f})", body)
+
+    lines.extend(["", "## Recommended Patterns"])
+    if not adr.patterns:
+        lines.extend(["", "No pattern in the catalogue matches this design."])
+    for entry in adr.patterns:
+        body = [inline(entry.summary), "", f"Why: {inline(entry.why)}"]
+        if entry.because:
+            body += ["", "Triggered by:", ""]
+            body += [f"- {inline(b.label)} {inline(b.display)}" for b in entry.because]
+        if entry.services:
+            body += ["", "Services:", ""]
+            body += [f"- {inline(s.name)}" for s in entry.services]
+        _section(lines, f"### Pattern: {inline(entry.name)}", body)
+
+    lines.extend(["", "## Anti-Patterns to Avoid"])
+    if not adr.anti_patterns:
+        lines.extend(["", "This workload is exposed to no anti-pattern in the catalogue."])
+    for entry in adr.anti_patterns:
+        body = [inline(entry.summary), "", f"Why this workload is exposed: {inline(entry.why)}"]
+        if entry.because:
+            body += ["", "Triggered by:", ""]
+            body += [f"- {inline(b.label)} {inline(b.display)}" for b in entry.because]
+        body += ["", f"Instead: {inline(entry.instead or '')}"]
+        _section(lines, f"### Avoid: {inline(entry.name)}", body)
+
+    cost = result.cost
+    table = [
+        "| Option | Sizing | Monthly (USD) |",
+        "| --- | --- | ---: |",
+        *[
+            f"| {inline(o.name)}{' (cheapest)' if o.id == cost.cheapest else ''} "
+            f"| {inline(o.sizing)} | {_money(o.monthly)} |"
+            for o in cost.options
+        ],
+    ]
+    crossover = (
+        f"Containers become cheaper than functions from about "
+        f"{cost.crossover_monthly_requests:,.0f} requests a month for this workload's shape."
+        if cost.crossover_monthly_requests is not None
+        else "Functions stay cheaper than containers across the modelled range."
+    )
+    body = [
+        f"Estimated at {cost.monthly_requests:,.0f} requests a month; prices for "
+        f"{inline(cost.pricing.region)} as of {inline(cost.pricing.as_of)}.",
+        "",
+        *table,
+        "",
+        crossover,
+        "",
+        "Assumptions:",
+        "",
+        *_bullets(cost.assumptions),
+    ]
+    _section(lines, "## Cost Estimate", body)
+
+    framework = (
+        f"{inline(snapshot.framework_title)} framework ({inline(snapshot.framework_id)}, "
+        f"version {inline(snapshot.framework_version)})"
+    )
+    more = [
+        f"This record was written from an assessment scored with the {framework}. "
+        "It renders the recommendation as it stood when the decision was created.",
+    ]
+    if document.team:
+        more += ["", f"Team: {inline(document.team)}."]
+    if result.sensitivity:
+        more += ["", "What would change the recommendation:", ""]
+        more += [
+            f"- {inline(flip.label)} {inline(flip.display)} "
+            f"(now {inline(flip.current_display)}): {inline(_name(adr, flip.recommendation))}"
+            for flip in result.sensitivity
+        ]
+    _section(lines, "## More Information", more)
+
+    lines.extend(["", "## Appendix: Scoring"])
+    answers = ["| Question | Answer |", "| --- | --- |"]
+    answers += [f"| {inline(row.label)} | {inline(row.display)} |" for row in snapshot.answers]
+    _section(lines, "### Answers", answers)
+    scores = ["| Outcome | Points | Score |", "| --- | ---: | ---: |"]
+    scores += [
+        f"| {inline(option.outcome.name)} | {result.points[option.outcome.id]:g} "
+        f"| {option.score:.1f} |"
+        for option in adr.options
+    ]
+    _section(lines, "### Scores", scores)
+    trace = ["| Rule | Question | Outcome | Points | Reason |", "| --- | --- | --- | ---: | --- |"]
+    trace += [
+        f"| {inline(item.rule)} | {inline(item.question)} | {inline(_name(adr, item.outcome))} "
+        f"| {item.points:+g} | {inline(item.reason)} |"
+        for item in result.trace
+    ]
+    _section(lines, "### Score Breakdown", trace)
+    return lines
+
+
+def _name(adr: Adr, outcome_id: str) -> str:
+    for outcome in adr.snapshot.outcomes:
+        if outcome.id == outcome_id:
+            return outcome.name
+    return outcome_id

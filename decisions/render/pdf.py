@@ -1,0 +1,297 @@
+"""The ADR as a printable PDF: the print template over `build_adr`, laid out by WeasyPrint.
+
+This module only formats what `build_adr` decided, in the Markdown renderer's section order. It
+is also the one place that lets WeasyPrint touch the outside world, so it keeps that door shut:
+the URL fetcher serves `data:` URLs and the project's own static files and refuses everything
+else, attachments are stripped, and the layout runs in a child process that is killed when it
+runs out of time, so a pathological document cannot hold a worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import multiprocessing
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote
+from urllib.request import DataHandler, Request
+
+import weasyprint
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from advisor.charts import cost_chart_svg
+from decisions.render.context import Adr, AdrDocument, build_adr
+
+Paper = Literal["a4", "letter"]
+PAPERS: tuple[Paper, ...] = ("a4", "letter")
+TEMPLATE = "decisions/adr_print.html"
+# Bump when this module changes the PDF in a way the rendered HTML does not show (fetcher,
+# WeasyPrint options, post-processing), so cached PDFs are not served stale.
+RENDERER_VERSION = "1"
+# How a template names one of the project's static files: `static:css/app.css`.
+STATIC_SCHEME = "static:"
+
+UNKNOWN_PAPER = "Unknown paper size {paper!r}; expected one of: a4, letter."
+TIMED_OUT = "The PDF took longer than {timeout:g} seconds to render and was stopped."
+CRASHED = "The PDF renderer stopped without an answer (exit code {code})."
+FAILED = "WeasyPrint could not render the PDF: {error}"
+REFUSED = "The PDF renderer only loads data: URLs and the project's static files"
+
+
+class PdfRenderError(Exception):
+    """The PDF could not be produced in time or at all; the message says which."""
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    pdf: bytes
+    refused: list[str] = field(default_factory=list)  # URLs the fetcher would not load
+    seconds: float = 0.0
+
+
+# -- the URL fetcher -------------------------------------------------------------------------
+
+
+def _static_roots() -> list[Path]:
+    """The directories the staticfiles finders serve from, with symlinks resolved."""
+    roots = []
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            roots.append(Path(storage.location).resolve())
+    return roots
+
+
+def _static_file(path: str) -> Path | None:
+    """A file the staticfiles finders serve at `path`, or None for anything else."""
+    path = unquote(path)
+    parts = path.split("/")
+    if (
+        not path
+        or path.startswith("/")
+        or any(character in path for character in "\\?#\x00")
+        or any(part in ("", ".", "..") for part in parts)
+    ):
+        return None
+    try:
+        found = finders.find(path)
+    except SuspiciousFileOperation:
+        return None
+    if not isinstance(found, str):
+        return None
+    real = Path(found).resolve()
+    # A symlink inside a static directory must not lead out of it.
+    if not real.is_file() or not any(real.is_relative_to(root) for root in _static_roots()):
+        return None
+    return real
+
+
+class LockedUrlFetcher(URLFetcher):
+    """Serves `data:` URLs and `static:<path>` files; refuses and records everything else.
+
+    Nothing goes to the network or to the file system outside the static directories, and
+    since nothing is fetched over HTTP there is no redirect to follow.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            response = DataHandler().data_open(Request(url))
+            return URLFetcherResponse(url, body=response.read(), headers=dict(response.headers))
+        if url.startswith(STATIC_SCHEME):
+            path = _static_file(url.removeprefix(STATIC_SCHEME))
+            if path is not None:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    url, body=path.read_bytes(), headers={"Content-Type": content_type}
+                )
+        self.refused.append(url)
+        # WeasyPrint catches this, logs it and renders on without the resource.
+        raise ValueError(f"{REFUSED}: {url}")
+
+
+# -- the print HTML --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CostRow:
+    name: str
+    sizing: str
+    monthly: str
+    cheapest: bool
+
+
+@dataclass(frozen=True)
+class _ScoreRow:
+    name: str
+    points: str
+    score: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class _TraceRow:
+    rule: str
+    question: str
+    outcome: str
+    points: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _FlipRow:
+    label: str
+    display: str
+    current: str
+    outcome: str
+
+
+def _money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def _name(adr: Adr, outcome_id: str) -> str:
+    for outcome in adr.snapshot.outcomes:
+        if outcome.id == outcome_id:
+            return outcome.name
+    return outcome_id
+
+
+def _context(adr: Adr, paper: Paper) -> dict[str, object]:
+    """The template's context: the Adr plus its numbers written the way the Markdown writes them."""
+    result = adr.recommendation
+    cost = result.cost
+    return {
+        "adr": adr,
+        "document": adr.document,
+        "paper": paper,
+        "chart_svg": cost_chart_svg(cost, id_prefix="adr-cost-chart"),
+        "chosen_score": f"{result.scores[adr.chosen.id]:.1f}",
+        "margin": f"{result.confidence * 100:.1f}",
+        "monthly_requests": f"{cost.monthly_requests:,.0f}",
+        "crossover": (
+            f"{cost.crossover_monthly_requests:,.0f}"
+            if cost.crossover_monthly_requests is not None
+            else None
+        ),
+        "cost_rows": [
+            _CostRow(o.name, o.sizing, _money(o.monthly), o.id == cost.cheapest)
+            for o in cost.options
+        ],
+        "score_rows": [
+            _ScoreRow(
+                option.outcome.name,
+                f"{result.points[option.outcome.id]:g}",
+                f"{option.score:.1f}",
+                option.chosen,
+            )
+            for option in adr.options
+        ],
+        "trace_rows": [
+            _TraceRow(
+                item.rule, item.question, _name(adr, item.outcome), f"{item.points:+g}", item.reason
+            )
+            for item in result.trace
+        ],
+        "flip_rows": [
+            _FlipRow(
+                flip.label, flip.display, flip.current_display, _name(adr, flip.recommendation)
+            )
+            for flip in result.sensitivity
+        ],
+    }
+
+
+def _check_paper(paper: str) -> None:
+    if paper not in PAPERS:
+        raise ValueError(UNKNOWN_PAPER.format(paper=paper))
+
+
+def print_html(document: AdrDocument, paper: Paper) -> str:
+    """The HTML that goes to WeasyPrint: every user string autoescaped, only the chart raw."""
+    _check_paper(paper)
+    return render_to_string(TEMPLATE, _context(build_adr(document), paper))
+
+
+def pdf_cache_key(document: AdrDocument, paper: Paper) -> str:
+    """Changes with anything that changes the PDF: the HTML, the paper, WeasyPrint, this module."""
+    digest = hashlib.sha256()
+    for part in (print_html(document, paper), paper, weasyprint.__version__, RENDERER_VERSION):
+        digest.update(part.encode())
+        digest.update(b"\x00")
+    return f"adr-pdf:{digest.hexdigest()}"
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def _write_pdf(html: str) -> tuple[bytes, list[str]]:
+    fetcher = LockedUrlFetcher()
+    rendered = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    # An ADR never carries files. The fetcher already refuses what user text could name; this
+    # also drops `<link rel="attachment">` and `<a rel="attachment">` the template might grow.
+    rendered.metadata.attachments = []
+    for page in rendered.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    pdf = rendered.write_pdf(attachments=[])
+    assert isinstance(pdf, bytes)
+    return pdf, fetcher.refused
+
+
+def _render_in_child(html: str, sender: Connection) -> None:
+    try:
+        pdf, refused = _write_pdf(html)
+        sender.send(("ok", pdf, refused))
+    except BaseException as error:  # the parent turns any failure into a PdfRenderError
+        sender.send(("error", f"{type(error).__name__}: {error}", []))
+    finally:
+        sender.close()
+
+
+def _render_with_budget(html: str, timeout: float) -> tuple[bytes, list[str]]:
+    """WeasyPrint in a forked child, killed after `timeout` seconds."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_render_in_child, args=(html, sender), daemon=True)
+    child.start()
+    sender.close()  # so a child that dies without answering reads as end-of-file here
+    try:
+        if not receiver.poll(timeout):
+            raise PdfRenderError(TIMED_OUT.format(timeout=timeout))
+        answer = receiver.recv()
+    except EOFError:
+        answer = None
+    finally:
+        receiver.close()
+        # It has answered, died or run out of time: either way it has nothing left to do.
+        child.kill()
+        child.join()
+    if answer is None:
+        raise PdfRenderError(CRASHED.format(code=child.exitcode))
+    status, payload, refused = answer
+    if status != "ok":
+        raise PdfRenderError(FAILED.format(error=payload))
+    return payload, refused
+
+
+def render_pdf_report(
+    document: AdrDocument, *, paper: Paper = "a4", timeout: float = 20.0
+) -> RenderReport:
+    """The PDF with what the fetcher refused and how long the layout took."""
+    html = print_html(document, paper)
+    started = time.perf_counter()
+    pdf, refused = _render_with_budget(html, timeout)
+    return RenderReport(pdf=pdf, refused=refused, seconds=time.perf_counter() - started)
+
+
+def render_pdf(document: AdrDocument, *, paper: Paper = "a4", timeout: float = 20.0) -> bytes:
+    return render_pdf_report(document, paper=paper, timeout=timeout).pdf

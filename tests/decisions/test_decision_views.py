@@ -1,0 +1,291 @@
+"""Creating an ADR from an assessment, reading it, and downloading it, for alice (author),
+bob (her team), charlie (another team) and anonymous visitors."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from advisor.engine import evaluate_raw
+from advisor.framework import default_framework
+from advisor.models import Assessment, Team
+from decisions.models import Decision
+from decisions.render.context import Snapshot
+from decisions.services import decision_create
+from tests.conftest import BASE_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def pdf_cache(settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pdf": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pdf-cache"),
+        },
+    }
+
+
+@pytest.fixture
+def team():
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def alice(django_user_model, team):
+    user = django_user_model.objects.create_user(
+        username="alice", password="pw-alice-123", first_name="Alice", last_name="Architect"
+    )
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(django_user_model, team):
+    user = django_user_model.objects.create_user(username="bob", password="pw-bob-123")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(django_user_model):
+    user = django_user_model.objects.create_user(username="charlie", password="pw-charlie-1")
+    Team.objects.create(name="Search", slug="search").members.add(user)
+    return user
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def assessment(alice, team):
+    framework = default_framework()
+    result = evaluate_raw(framework, BASE_ANSWERS)
+    return Assessment.objects.create(
+        owner=alice,
+        team=team,
+        name="Orders",
+        framework_id=framework.id,
+        framework_version=framework.version,
+        answers=BASE_ANSWERS,
+        step="review",
+        visited=["traffic", "review"],
+        result=result.model_dump(mode="json"),
+    )
+
+
+def _create(user, assessment, status="proposed", title="Use serverless for Orders") -> Decision:
+    framework = default_framework()
+    return decision_create(
+        author=user,
+        assessment=assessment,
+        snapshot=Snapshot.capture(framework, assessment.recommendation),
+        title=title,
+        context="Orders needs a home.",
+        drivers=["Spiky traffic"],
+        decision_makers=["Alice"],
+        consulted=[],
+        informed=[],
+        team=assessment.team,
+        status=status,
+    )
+
+
+def test_the_form_is_prefilled_from_the_assessment(alice, assessment):
+    response = _client(alice).get(reverse("decision_new", args=[assessment.pk]))
+
+    page = response.content.decode()
+    assert 'value="Use serverless for Orders"' in page
+    assert "Orders handles about 500,000 requests or events a month" in page
+    assert "Who runs the infrastructure? Nobody in particular" in page
+    assert 'value="Alice Architect"' in page
+
+
+def test_it_creates_a_numbered_decision(alice, assessment, team):
+    response = _client(alice).post(
+        reverse("decision_new", args=[assessment.pk]),
+        {
+            "title": "Use serverless for Orders",
+            "context": "Orders needs a home.",
+            "drivers": "Spiky traffic\n\nNo ops staff\n",
+            "decision_makers": "Alice, Bob ,",
+            "consulted": "",
+            "informed": "Ops",
+            "team": team.pk,
+            "status": "proposed",
+        },
+    )
+
+    decision = Decision.objects.get()
+    assert response["Location"] == reverse("decision_detail", args=[decision.number])
+    assert decision.number == 1
+    assert decision.slug == "use-serverless-for-orders"
+    assert decision.drivers == ["Spiky traffic", "No ops staff"]
+    assert decision.decision_makers == ["Alice", "Bob"]
+    assert decision.snapshot["recommendation"]["recommendation"] == "serverless"
+
+
+def test_it_keeps_the_typed_text_when_the_title_is_missing(alice, assessment):
+    response = _client(alice).post(
+        reverse("decision_new", args=[assessment.pk]),
+        {"title": "  ", "context": "Kept context", "status": "proposed"},
+    )
+
+    assert response.status_code == 200
+    assert "Kept context" in response.content.decode()
+    assert not Decision.objects.exists()
+
+
+def test_numbers_follow_each_other(alice, assessment):
+    numbers = [_create(alice, assessment).number for _ in range(3)]
+
+    assert numbers == [1, 2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_creations_at_the_same_instant_get_consecutive_numbers(alice, assessment):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
+    barrier = threading.Barrier(2)
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            barrier.wait()
+            numbers.append(_create(alice, assessment).number)
+        except BaseException as exc:  # reported below, on the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not errors
+    assert sorted(numbers) == [1, 2]
+
+
+def test_the_page_shows_the_adr_as_safe_html(alice, assessment):
+    decision = _create(alice, assessment, title='<script>alert("x")</script> Orders')
+
+    page = _client(alice).get(reverse("decision_detail", args=[decision.number])).content
+    text = page.decode()
+
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert" in text
+    assert "Context and Problem Statement" in text
+    assert reverse("decision_markdown", args=[decision.number]) in text
+    assert reverse("decision_pdf", args=[decision.number]) in text
+
+
+def test_it_downloads_markdown(alice, assessment):
+    decision = _create(alice, assessment)
+
+    response = _client(alice).get(reverse("decision_markdown", args=[decision.number]))
+
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="0001-use-serverless-for-orders.md"'
+    )
+    assert response.content.decode().startswith('---\nstatus: "proposed"')
+
+
+def test_it_downloads_a_pdf_and_serves_the_second_from_the_cache(alice, assessment):
+    decision = _create(alice, assessment)
+    client = _client(alice)
+    url = reverse("decision_pdf", args=[decision.number])
+
+    first = client.get(url)
+    second = client.get(url)
+    letter = client.get(url + "?paper=letter")
+
+    assert first["Content-Type"] == "application/pdf"
+    assert first["Content-Disposition"] == (
+        'attachment; filename="0001-use-serverless-for-orders.pdf"'
+    )
+    assert (first["X-ADR-Cache"], second["X-ADR-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert letter["X-ADR-Cache"] == "miss"
+    assert letter["Content-Disposition"].endswith('-letter.pdf"')
+    reader = PdfReader(io.BytesIO(first.content))
+    assert "ADR-0001" in reader.pages[0].extract_text()
+
+
+def test_a_failed_render_shows_an_error_page(alice, assessment, settings):
+    settings.ADR_PDF_TIMEOUT = 0.001  # no real render finishes this fast
+    decision = _create(alice, assessment)
+
+    response = _client(alice).get(reverse("decision_pdf", args=[decision.number]))
+
+    assert response.status_code == 503
+    assert "could not be produced" in response.content.decode()
+    assert reverse("decision_markdown", args=[decision.number]) in response.content.decode()
+
+
+# -- access ------------------------------------------------------------------------------------
+
+
+def _urls(decision: Decision) -> list[str]:
+    return [
+        reverse("decision_detail", args=[decision.number]),
+        reverse("decision_markdown", args=[decision.number]),
+        reverse("decision_pdf", args=[decision.number]),
+    ]
+
+
+def test_it_requires_login(alice, assessment):
+    decision = _create(alice, assessment)
+    client = Client()
+    for url in [*_urls(decision), reverse("decision_new", args=[assessment.pk])]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_hides_another_teams_draft(alice, charlie, assessment):
+    draft = _create(alice, assessment, status="draft")
+    client = _client(charlie)
+
+    for url in _urls(draft):
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("decision_new", args=[assessment.pk])).status_code == 404
+
+
+def test_it_shows_a_proposed_decision_to_everyone_signed_in(alice, charlie, assessment):
+    decision = _create(alice, assessment, status="proposed")
+
+    response = _client(charlie).get(reverse("decision_detail", args=[decision.number]))
+
+    assert response.status_code == 200
+
+
+def test_it_shares_a_draft_with_the_team(alice, bob, assessment):
+    draft = _create(alice, assessment, status="draft")
+
+    response = _client(bob).get(reverse("decision_detail", args=[draft.number]))
+
+    assert response.status_code == 200
+
+
+def test_it_enforces_csrf_when_creating(alice, assessment):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+
+    response = client.post(reverse("decision_new", args=[assessment.pk]), {"title": "x"})
+
+    assert response.status_code == 403

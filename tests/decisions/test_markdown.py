@@ -1,0 +1,123 @@
+"""The ADR as MADR 4 Markdown: structure, determinism and hostile text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from decisions.render.html import markdown_to_html
+from decisions.render.markdown import inline, render_markdown
+from tests.decisions.conftest import HOSTILE, OUTCOME_ANSWERS, make_document
+
+MADR_SECTIONS = [
+    "## Context and Problem Statement",
+    "## Decision Drivers",
+    "## Considered Options",
+    "## Decision Outcome",
+    "### Consequences",
+    "### Confirmation",
+    "## Pros and Cons of the Options",
+    "## Recommended Patterns",
+    "## Anti-Patterns to Avoid",
+    "## Cost Estimate",
+    "## More Information",
+    "## Appendix: Scoring",
+]
+
+
+def _front_matter(markdown: str) -> dict:
+    assert markdown.startswith("---\n")
+    return yaml.safe_load(markdown.split("---\n")[1])
+
+
+def _headings(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("#")]
+
+
+@pytest.mark.parametrize("outcome", list(OUTCOME_ANSWERS))
+def test_it_follows_madr(outcome):
+    document = make_document(outcome)
+    markdown = render_markdown(document)
+
+    assert document.snapshot.recommendation.recommendation == outcome
+    assert _front_matter(markdown) == {
+        "status": "proposed",
+        "date": document.date,
+        "decision-makers": ["Alice Architect", "Bob Builder"],
+        "consulted": ["Security"],
+        "informed": ["Operations"],
+    }
+    headings = _headings(markdown)
+    assert headings[0] == f"# ADR-0007: Use {outcome} for Orders"
+    assert [h for h in headings if h in MADR_SECTIONS] == MADR_SECTIONS
+    assert len([h for h in headings if h.startswith("# ")]) == 1
+    assert len(headings) == len(set(headings)), "markdownlint refuses duplicate headings"
+    chosen = document.snapshot.recommendation.recommendation_name
+    assert f"Chosen option: {chosen}, because " in markdown
+    options = markdown.split("## Considered Options")[1].split("##")[0]
+    assert [line.split(":")[0] for line in options.strip().splitlines()] == [
+        "- Serverless",
+        "- Containers",
+        "- Hybrid",
+    ]
+
+
+def test_it_renders_byte_identical_text(document):
+    assert render_markdown(document) == render_markdown(document.model_copy())
+
+
+def test_it_lists_every_pattern_and_anti_pattern_with_why_and_instead(document):
+    markdown = render_markdown(document)
+    result = document.snapshot.recommendation
+
+    for entry in result.patterns:
+        assert f"### Pattern: {inline(entry.name)}" in markdown
+    for entry in result.anti_patterns:
+        section = markdown.split(f"### Avoid: {inline(entry.name)}")[1].split("###")[0]
+        assert f"Instead: {inline(entry.instead or '')}" in section
+    for item in result.checklist:
+        assert f"- [ ] {inline(item)}" in markdown
+
+
+def test_it_keeps_the_cost_table_and_the_framework_version(document):
+    markdown = render_markdown(document)
+
+    assert "| Option | Sizing | Monthly (USD) |" in markdown
+    assert "(cheapest)" in markdown
+    assert "serverless-vs-containers" in markdown and "version 1.0.0" in markdown
+
+
+def test_it_escapes_pipes_in_table_cells():
+    assert inline("a | b") == "a \\| b"
+
+
+def test_hostile_text_cannot_change_the_structure():
+    safe = make_document()
+    hostile = make_document(title=HOSTILE, context=HOSTILE, drivers=[HOSTILE])
+
+    markdown = render_markdown(hostile)
+
+    assert _headings(markdown)[1:] == _headings(render_markdown(safe))[1:]
+    assert not re.search(r"(?<!\\)<", markdown), "every < is escaped"
+    assert "\n---\n# Not a heading" not in markdown
+    assert not re.search(r"^1\. not a list", markdown, re.MULTILINE)
+    assert "http://127.0.0.1" not in markdown  # no bare link for renderers to follow
+
+
+def test_hostile_text_shows_escaped_on_the_page():
+    html = markdown_to_html(render_markdown(make_document(title=HOSTILE, context=HOSTILE)))
+
+    assert "<script" not in html and "<img" not in html and "<link" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<h1>" in html and "<h2>" in html
+
+
+def test_front_matter_survives_hostile_names():
+    names = ['Eve"\n---\nstatus: accepted', "Mallory: #1"]
+    markdown = render_markdown(make_document(decision_makers=names))
+
+    front = _front_matter(markdown)
+    assert front["status"] == "proposed"
+    assert front["decision-makers"] == names
