@@ -45,6 +45,9 @@ class Assessment(models.Model):
     # or after an answer changed.
     result = models.JSONField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Set on a reassessment: the ADR number it means to replace once its own ADR is accepted.
+    # A plain number rather than a foreign key keeps the questionnaire free of the portal.
+    reassesses_number = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

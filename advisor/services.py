@@ -63,3 +63,29 @@ def assessment_finish(*, assessment: Assessment, framework: Framework) -> Recomm
     assessment.step = REVIEW_STEP
     assessment.save()
     return result
+
+
+@transaction.atomic
+def assessment_reassess(
+    *,
+    owner: User,
+    name: str,
+    team: Team | None,
+    framework: Framework,
+    answers: Answers,
+    reassesses_number: int,
+) -> Assessment:
+    """A new assessment prefilled with an earlier decision's answers, every step open."""
+    steps = [section.id for section in framework.sections] + [REVIEW_STEP]
+    known = {question.id for question in framework.questions}
+    return Assessment.objects.create(
+        owner=owner,
+        team=team,
+        name=name,
+        framework_id=framework.id,
+        framework_version=framework.version,
+        answers={k: v for k, v in answers.items() if k in known and v is not None},
+        step=steps[0],
+        visited=steps,
+        reassesses_number=reassesses_number,
+    )

@@ -174,6 +174,9 @@ CACHES = {
     },
 }
 
+# Approvals from architecture reviewers a proposed decision needs before it is accepted.
+DECISION_APPROVALS_REQUIRED = env_int("DECISION_APPROVALS_REQUIRED", 1)
+
 # Seconds one PDF render may take before it is stopped and the user is told.
 ADR_PDF_TIMEOUT = float(env_int("ADR_PDF_TIMEOUT", 20))
 

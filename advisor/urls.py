@@ -5,9 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from advisor import views
+from decisions import views as decision_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", decision_views.dashboard, name="home"),
     path("framework/", views.framework_overview, name="framework"),
     path("assessments/", views.assessment_list, name="assessment_list"),
     path("assessments/new/", views.assessment_new, name="assessment_new"),

@@ -101,14 +101,6 @@ def _render_wizard(
 
 @require_GET
 @login_required
-def home(request: Request) -> HttpResponse:
-    framework = default_framework()
-    recent = assessments_visible_to(request.user)[:5]
-    return render(request, "advisor/home.html", {"framework": framework, "recent": recent})
-
-
-@require_GET
-@login_required
 def framework_overview(request: Request) -> HttpResponse:
     """The whole framework, readable: questions, rules, knockouts and the catalogue."""
     framework = default_framework()

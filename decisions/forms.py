@@ -60,3 +60,46 @@ class DecisionForm(forms.Form):
         if not title:
             raise forms.ValidationError("Give the decision a title.")
         return title
+
+
+class DecisionEditForm(forms.Form):
+    """The editable text of a decision; `base_version` is the version the edit started from."""
+
+    title = forms.CharField(max_length=200)
+    context = forms.CharField(
+        label="Context and problem statement",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+    )
+    drivers = forms.CharField(
+        label="Decision drivers",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        required=False,
+        help_text="One per line.",
+    )
+    decision_makers = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    consulted = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    informed = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    note = forms.CharField(
+        label="What changed",
+        max_length=300,
+        required=False,
+        help_text="A short note for the history.",
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the decision a title.")
+        return title
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        help_text="Markdown is allowed; HTML is shown as text.",
+    )

@@ -36,6 +36,18 @@ class Decision(models.Model):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
+    # The recommended outcome, copied out of the snapshot so the log can filter and count by it.
+    outcome = models.CharField(max_length=20, db_index=True)
+    # Bumped by every edit; an edit based on an older version is refused (optimistic locking).
+    version = models.PositiveIntegerField(default=1)
+    # Set when a newer accepted decision replaces this one; `supersedes` is the other direction.
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
+    )
+    # A reassessment names the decision it means to replace once it is accepted.
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by_drafts"
+    )
     context = models.TextField("context and problem statement")
     drivers = models.JSONField("decision drivers", default=list, blank=True)
     decision_makers = models.JSONField(default=list, blank=True)
@@ -50,6 +62,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-number"]
+        indexes = [models.Index(fields=["status", "-number"]), models.Index(fields=["-updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.adr_id}: {self.title}"
@@ -64,3 +77,125 @@ class Decision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("decision_detail", args=[self.number])
+
+
+class Revision(models.Model):
+    """The editable text of a decision as it was after one save. Never changed afterwards."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    context = models.TextField()
+    drivers = models.JSONField(default=list)
+    decision_makers = models.JSONField(default=list)
+    consulted = models.JSONField(default=list)
+    informed = models.JSONField(default=list)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} v{self.version}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to a decision, when, from which status to which, and why."""
+
+    LABELS = {
+        "created": "created it",
+        "submitted": "proposed it for review",
+        "withdrawn": "withdrew it to draft",
+        "changes_requested": "requested changes",
+        "approved": "approved it",
+        "rejected": "rejected it",
+        "deprecated": "deprecated it",
+        "superseded": "marked it superseded",
+        "edited": "edited it",
+    }
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.decision_id}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action.replace("_", " "))
+
+
+class Review(models.Model):
+    """A reviewer's verdict on one version of a decision."""
+
+    class Verdict(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Requested changes"
+        REJECT = "reject", "Rejected"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    version = models.PositiveIntegerField()
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "reviewer", "version"],
+                condition=models.Q(verdict="approve"),
+                name="one_approval_per_reviewer_and_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} by {self.reviewer_id}"
+
+
+class Comment(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.decision_id}"
+
+
+class Flag(models.Model):
+    """A catalogue entry an ADR lists, so the dashboard can count them in the database."""
+
+    class Kind(models.TextChoices):
+        PATTERN = "pattern", "Pattern"
+        ANTI_PATTERN = "anti_pattern", "Anti-pattern"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    entry_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "entry_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entry_id}"

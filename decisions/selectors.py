@@ -2,19 +2,77 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from advisor.models import Team
-from decisions.models import Decision
+from decisions.models import AuditEntry, Decision, Flag, Review
+from decisions.roles import is_reviewer
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
-    """Every decision past draft, plus the drafts of the person and of their teams."""
+    """Every decision past draft, plus the drafts of the person and of their teams (staff: all)."""
     if not user.is_authenticated:
         return Decision.objects.none()
+    if user.is_staff:
+        return Decision.objects.select_related("author", "team")
     team_ids = Team.objects.filter(members=user).values("id")
     mine = Q(author=user) | Q(team__in=team_ids)
     return Decision.objects.filter(~Q(status=Decision.Status.DRAFT) | mine).select_related(
         "author", "team"
     )
+
+
+def dashboard(user: User) -> dict[str, Any]:
+    """Everything the home page shows, in a fixed number of queries."""
+    visible = decisions_visible_to(user)
+    team_ids = Team.objects.filter(members=user).values("id")
+    awaiting: list[Decision] = []
+    if is_reviewer(user):
+        mine_approved = Review.objects.filter(
+            decision=OuterRef("pk"),
+            reviewer=user,
+            verdict=Review.Verdict.APPROVE,
+            version=OuterRef("version"),
+        )
+        awaiting = list(
+            visible.filter(status=Decision.Status.PROPOSED)
+            .exclude(author=user)
+            .exclude(Exists(mine_approved))
+            .order_by("number")[:10]
+        )
+    drafts = list(
+        visible.filter(status=Decision.Status.DRAFT)
+        .filter(Q(author=user) | Q(team__in=team_ids))
+        .order_by("-updated_at")[:10]
+    )
+    by_status = dict(
+        visible.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    by_outcome = dict(
+        visible.order_by()
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+        .values_list("outcome", "n")
+    )
+    flagged = list(
+        Flag.objects.filter(kind=Flag.Kind.ANTI_PATTERN, decision__status=Decision.Status.ACCEPTED)
+        .values("entry_id", "name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "entry_id")[:5]
+    )
+    activity = list(
+        AuditEntry.objects.filter(decision__in=visible.values("id"))
+        .select_related("actor", "decision")
+        .order_by("-created_at", "-id")[:10]
+    )
+    return {
+        "awaiting": awaiting,
+        "drafts": drafts,
+        "by_status": [(s.label, by_status.get(s.value, 0), s.value) for s in Decision.Status],
+        "by_outcome": sorted(by_outcome.items()),
+        "flagged": flagged,
+        "activity": activity,
+    }

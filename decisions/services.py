@@ -1,20 +1,68 @@
-"""Writes to decisions. Keyword-only, one transaction each."""
+"""Writes to decisions: creation, lifecycle transitions, reviews, comments and edits.
+
+Keyword-only, one transaction each. Every transition checks the actor's role against the rule in
+TRANSITIONS, locks the decision row, and writes exactly one audit entry. A refused transition
+raises TransitionError with the reason and changes nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from advisor.models import Assessment, Team
-from decisions.models import Decision, DecisionSequence
+from decisions.models import (
+    AuditEntry,
+    Comment,
+    Decision,
+    DecisionSequence,
+    Flag,
+    Review,
+    Revision,
+)
 from decisions.render.context import Snapshot
+from decisions.roles import acts_for_team, is_reviewer
 
 SLUG_LENGTH = 60
+Status = Decision.Status
+
+
+class TransitionError(Exception):
+    """A transition that is not allowed now, or not for this person. Nothing was changed."""
+
+
+class EditConflict(Exception):
+    """Someone saved the decision after the version this edit started from."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    role: str  # "team": the author or a team member; "reviewer": an architecture reviewer
+    audit: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(Status.DRAFT, Status.PROPOSED, "team", "submitted"),
+    "withdraw": Transition(Status.PROPOSED, Status.DRAFT, "team", "withdrawn"),
+    "request_changes": Transition(Status.PROPOSED, Status.DRAFT, "reviewer", "changes_requested"),
+    "approve": Transition(Status.PROPOSED, Status.ACCEPTED, "reviewer", "approved"),
+    "reject": Transition(Status.PROPOSED, Status.REJECTED, "reviewer", "rejected"),
+    "deprecate": Transition(Status.ACCEPTED, Status.DEPRECATED, "reviewer", "deprecated"),
+}
+EDITABLE = (Status.DRAFT, Status.PROPOSED)
+
+
+def approvals_required() -> int:
+    return int(getattr(settings, "DECISION_APPROVALS_REQUIRED", 1))
 
 
 def _next_number() -> int:
@@ -24,7 +72,11 @@ def _next_number() -> int:
     read, so two creations at the same instant get consecutive numbers; a creation that rolls
     back gives its number back, so there are no gaps.
     """
-    DecisionSequence.objects.filter(pk=1).update(last=F("last") + 1)
+    if not DecisionSequence.objects.filter(pk=1).update(last=F("last") + 1):
+        # The migration creates the row; a flushed database (or a restore) may have lost it.
+        highest = Decision.objects.aggregate(highest=Max("number"))["highest"] or 0
+        DecisionSequence.objects.get_or_create(pk=1, defaults={"last": highest})
+        DecisionSequence.objects.filter(pk=1).update(last=F("last") + 1)
     return DecisionSequence.objects.values_list("last", flat=True).get(pk=1)
 
 
@@ -32,11 +84,39 @@ def decision_slug(title: str) -> str:
     return slugify(title)[:SLUG_LENGTH].strip("-") or "decision"
 
 
+def _audit(
+    decision: Decision, actor: User, action: str, source: str = "", target: str = "", note: str = ""
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        decision=decision,
+        actor=actor,
+        action=action,
+        from_status=source,
+        to_status=target,
+        note=note,
+    )
+
+
+def _revision(decision: Decision, actor: User, note: str = "") -> Revision:
+    return Revision.objects.create(
+        decision=decision,
+        version=decision.version,
+        author=actor,
+        title=decision.title,
+        context=decision.context,
+        drivers=decision.drivers,
+        decision_makers=decision.decision_makers,
+        consulted=decision.consulted,
+        informed=decision.informed,
+        note=note,
+    )
+
+
 @transaction.atomic
 def decision_create(
     *,
     author: User,
-    assessment: Assessment,
+    assessment: Assessment | None,
     snapshot: Snapshot,
     title: str,
     context: str,
@@ -45,12 +125,13 @@ def decision_create(
     consulted: list[str],
     informed: list[str],
     team: Team | None,
-    status: str = Decision.Status.PROPOSED,
+    status: str = Status.PROPOSED,
     decided_on: dt.date | None = None,
+    replaces: Decision | None = None,
 ) -> Decision:
-    if status not in (Decision.Status.DRAFT, Decision.Status.PROPOSED):
+    if status not in (Status.DRAFT, Status.PROPOSED):
         raise ValueError("a new decision starts as a draft or proposed")
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         number=_next_number(),
         slug=decision_slug(title),
         title=title,
@@ -58,6 +139,7 @@ def decision_create(
         author=author,
         team=team,
         assessment=assessment,
+        outcome=snapshot.recommendation.recommendation,
         context=context,
         drivers=drivers,
         decision_makers=decision_makers,
@@ -65,4 +147,196 @@ def decision_create(
         informed=informed,
         snapshot=snapshot.model_dump(mode="json"),
         decided_on=decided_on or timezone.localdate(),
+        replaces=replaces,
     )
+    recommendation = snapshot.recommendation
+    Flag.objects.bulk_create(
+        [
+            Flag(decision=decision, kind=Flag.Kind.PATTERN, entry_id=e.id, name=e.name)
+            for e in recommendation.patterns
+        ]
+        + [
+            Flag(decision=decision, kind=Flag.Kind.ANTI_PATTERN, entry_id=e.id, name=e.name)
+            for e in recommendation.anti_patterns
+        ]
+    )
+    _revision(decision, author, "created")
+    _audit(decision, author, "created", "", status)
+    return decision
+
+
+def _locked(decision: Decision) -> Decision:
+    """The decision re-read under a row lock, so concurrent transitions queue up."""
+    return (
+        Decision.objects.select_for_update(of=("self",)).select_related("team").get(pk=decision.pk)
+    )
+
+
+def _check(decision: Decision, actor: User, name: str) -> Transition:
+    transition = TRANSITIONS[name]
+    if decision.status != transition.source:
+        raise TransitionError(
+            f"{decision.adr_id} is {decision.get_status_display().lower()}; "
+            f"only a {Status(transition.source).label.lower()} decision can be "
+            f"{transition.audit.replace('_', ' ')}."
+        )
+    if transition.role == "reviewer":
+        if not is_reviewer(actor):
+            raise TransitionError("Only architecture reviewers can do this.")
+        if decision.author_id == actor.pk:
+            raise TransitionError("Authors cannot review their own decision.")
+    elif not acts_for_team(actor, decision):
+        raise TransitionError("Only the author or the decision's team can do this.")
+    return transition
+
+
+def _move(decision: Decision, actor: User, name: str, note: str = "") -> Decision:
+    transition = TRANSITIONS[name]
+    source = decision.status
+    decision.status = transition.target
+    decision.save(update_fields=["status", "updated_at"])
+    _audit(decision, actor, transition.audit, source, transition.target, note)
+    return decision
+
+
+@transaction.atomic
+def decision_transition(*, decision: Decision, actor: User, name: str, note: str = "") -> Decision:
+    """submit, withdraw, reject or deprecate: a plain move from one status to the next."""
+    if name not in ("submit", "withdraw", "reject", "deprecate"):
+        raise TransitionError(f"Unknown action '{name}'.")
+    decision = _locked(decision)
+    _check(decision, actor, name)
+    if name == "reject":
+        Review.objects.create(
+            decision=decision,
+            reviewer=actor,
+            verdict=Review.Verdict.REJECT,
+            version=decision.version,
+            body=note,
+        )
+    return _move(decision, actor, name, note)
+
+
+@transaction.atomic
+def decision_request_changes(*, decision: Decision, actor: User, note: str) -> Decision:
+    decision = _locked(decision)
+    _check(decision, actor, "request_changes")
+    if not note.strip():
+        raise TransitionError("Say what should change.")
+    Review.objects.create(
+        decision=decision,
+        reviewer=actor,
+        verdict=Review.Verdict.REQUEST_CHANGES,
+        version=decision.version,
+        body=note,
+    )
+    return _move(decision, actor, "request_changes", note)
+
+
+@transaction.atomic
+def decision_approve(*, decision: Decision, actor: User, note: str = "") -> Decision:
+    """Record an approval; with enough approvals of the current version, accept the decision."""
+    decision = _locked(decision)
+    _check(decision, actor, "approve")
+    already = Review.objects.filter(
+        decision=decision,
+        reviewer=actor,
+        verdict=Review.Verdict.APPROVE,
+        version=decision.version,
+    )
+    if already.exists():
+        raise TransitionError("You have already approved this version.")
+    Review.objects.create(
+        decision=decision,
+        reviewer=actor,
+        verdict=Review.Verdict.APPROVE,
+        version=decision.version,
+        body=note,
+    )
+    approvals = Review.objects.filter(
+        decision=decision, verdict=Review.Verdict.APPROVE, version=decision.version
+    ).count()
+    if approvals < approvals_required():
+        _audit(decision, actor, "approved", decision.status, decision.status, note)
+        return decision
+    _move(decision, actor, "approve", note)
+    old = decision.replaces
+    if old is not None:
+        old = _locked(old)
+        if old.status == Status.ACCEPTED:
+            old.status = Status.SUPERSEDED
+            old.superseded_by = decision
+            old.save(update_fields=["status", "superseded_by", "updated_at"])
+            _audit(
+                old,
+                actor,
+                "superseded",
+                Status.ACCEPTED,
+                Status.SUPERSEDED,
+                f"Superseded by {decision.adr_id}.",
+            )
+    return decision
+
+
+@transaction.atomic
+def decision_comment(*, decision: Decision, actor: User, body: str) -> Comment:
+    if not body.strip():
+        raise TransitionError("A comment needs some text.")
+    return Comment.objects.create(decision=decision, author=actor, body=body.strip())
+
+
+@transaction.atomic
+def decision_edit(
+    *,
+    decision: Decision,
+    actor: User,
+    base_version: int,
+    title: str,
+    context: str,
+    drivers: list[str],
+    decision_makers: list[str],
+    consulted: list[str],
+    informed: list[str],
+    note: str = "",
+) -> Decision:
+    """Save new text as a new immutable revision. Refused when someone saved in between."""
+    decision = _locked(decision)
+    if decision.status not in EDITABLE:
+        raise TransitionError(
+            f"{decision.adr_id} is {decision.get_status_display().lower()} and read-only; "
+            "record a new decision to change it."
+        )
+    if not acts_for_team(actor, decision):
+        raise TransitionError("Only the author or the decision's team can edit it.")
+    if decision.version != base_version:
+        raise EditConflict(
+            f"{decision.adr_id} was changed by someone else (now version {decision.version}, "
+            f"you started from version {base_version}). Your text is kept below; compare and "
+            "save again."
+        )
+    decision.title = title
+    decision.slug = decision_slug(title)
+    decision.context = context
+    decision.drivers = drivers
+    decision.decision_makers = decision_makers
+    decision.consulted = consulted
+    decision.informed = informed
+    decision.version += 1
+    decision.save()
+    _revision(decision, actor, note)
+    _audit(decision, actor, "edited", decision.status, decision.status, note)
+    return decision
+
+
+def allowed_actions(decision: Decision, actor: User) -> list[str]:
+    """The transitions this person may make now, in the order the page offers them."""
+    found = []
+    for name, transition in TRANSITIONS.items():
+        if decision.status != transition.source:
+            continue
+        if transition.role == "reviewer":
+            if is_reviewer(actor) and decision.author_id != actor.pk:
+                found.append(name)
+        elif acts_for_team(actor, decision):
+            found.append(name)
+    return found

@@ -1,30 +1,71 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
 from advisor.selectors import assessments_visible_to
+from advisor.services import assessment_reassess
 from decisions.documents import adr_document
-from decisions.forms import DecisionForm, split_lines, split_names
+from decisions.forms import (
+    CommentForm,
+    DecisionEditForm,
+    DecisionForm,
+    split_lines,
+    split_names,
+)
+from decisions.history import revision_diff
 from decisions.models import Decision
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
+from decisions.roles import acts_for_team
+from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
-from decisions.services import decision_create
+from decisions.services import (
+    EDITABLE,
+    EditConflict,
+    TransitionError,
+    allowed_actions,
+    decision_approve,
+    decision_comment,
+    decision_create,
+    decision_edit,
+    decision_request_changes,
+    decision_transition,
+)
 
 PAPERS = ("a4", "letter")
 
 
 class Request(HttpRequest):
+    """What reaches these views: signed in (login_required) and inspected by django-htmx."""
+
+    htmx: HtmxDetails
     user: User
+
+
+@require_GET
+@login_required
+def dashboard(request: Request) -> HttpResponse:
+    """Home: what waits for me, my team's drafts, the log in numbers, recent activity."""
+    context = {
+        "framework": default_framework(),
+        "recent": assessments_visible_to(request.user)[:5],
+        **dashboard_data(request.user),
+    }
+    return render(request, "decisions/dashboard.html", context)
 
 
 def _get_decision_for_user(request: Request, number: int) -> Decision:
@@ -49,9 +90,15 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
         "team": assessment.team,
     }
     form = DecisionForm(request.POST or None, user=request.user, initial=initial)
+    replaces = None
+    if assessment.reassesses_number is not None:
+        replaces = (
+            decisions_visible_to(request.user).filter(number=assessment.reassesses_number).first()
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         decision = decision_create(
+            replaces=replaces,
             author=request.user,
             assessment=assessment,
             snapshot=snapshot,
@@ -65,7 +112,7 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
             status=data["status"],
         )
         return redirect(decision)
-    context = {"form": form, "assessment": assessment, "result": result}
+    context = {"form": form, "assessment": assessment, "result": result, "replaces": replaces}
     return render(request, "decisions/decision_new.html", context)
 
 
@@ -73,9 +120,7 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
 @login_required
 def decision_detail(request: Request, number: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
-    markdown = render_markdown(adr_document(decision))
-    context = {"decision": decision, "adr_html": markdown_to_html(markdown)}
-    return render(request, "decisions/decision_detail.html", context)
+    return render(request, "decisions/decision_detail.html", _detail_context(request, decision))
 
 
 def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -120,3 +165,189 @@ def decision_pdf(request: Request, number: int) -> HttpResponse:
     response = _attachment(pdf, "application/pdf", f"{decision.filename_stem}{suffix}.pdf")
     response["X-ADR-Cache"] = status
     return response
+
+
+# -- the review portal ---------------------------------------------------------------------------
+
+
+def _timeline(decision: Decision) -> list[dict[str, Any]]:
+    """Comments, reviews and transitions on one time line, oldest first."""
+    items: list[dict[str, Any]] = []
+    for entry in decision.audit.select_related("actor"):
+        items.append({"kind": "audit", "at": entry.created_at, "id": entry.pk, "item": entry})
+    for comment in decision.comments.select_related("author"):
+        items.append(
+            {
+                "kind": "comment",
+                "at": comment.created_at,
+                "id": comment.pk,
+                "item": comment,
+                "html": markdown_to_html(comment.body),
+            }
+        )
+    for review in decision.reviews.select_related("reviewer"):
+        items.append({"kind": "review", "at": review.created_at, "id": review.pk, "item": review})
+    order = {"audit": 0, "review": 1, "comment": 2}
+    return sorted(items, key=lambda item: (item["at"], order[item["kind"]], item["id"]))
+
+
+def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[str, Any]:
+    markdown = render_markdown(adr_document(decision))
+    return {
+        "decision": decision,
+        "adr_html": markdown_to_html(markdown),
+        "actions": allowed_actions(decision, request.user),
+        "can_edit": decision.status in EDITABLE and acts_for_team(request.user, decision),
+        "can_reassess": decision.status == Decision.Status.ACCEPTED,
+        "timeline": _timeline(decision),
+        "comment_form": CommentForm(),
+        **extra,
+    }
+
+
+def _refused(request: Request, decision: Decision, message: str) -> HttpResponse:
+    if request.htmx:
+        context = _detail_context(request, decision, error=message)
+        return render(request, "decisions/decision_detail.html#actions", context, status=403)
+    context = _detail_context(request, decision, error=message)
+    return render(request, "decisions/decision_detail.html", context, status=403)
+
+
+@require_POST
+@login_required
+def decision_action(request: Request, number: int, action: str) -> HttpResponse:
+    """Submit, withdraw, approve, request changes, reject or deprecate; refusals say why."""
+    decision = _get_decision_for_user(request, number)
+    note = request.POST.get("note", "")
+    try:
+        if action == "approve":
+            decision_approve(decision=decision, actor=request.user, note=note)
+        elif action == "request_changes":
+            decision_request_changes(decision=decision, actor=request.user, note=note)
+        else:
+            decision_transition(decision=decision, actor=request.user, name=action, note=note)
+    except TransitionError as exc:
+        return _refused(request, decision, str(exc))
+    messages.success(request, "Done.")
+    if request.htmx:
+        return HttpResponseClientRedirect(decision.get_absolute_url())
+    return redirect(decision)
+
+
+@require_POST
+@login_required
+def decision_comment_view(request: Request, number: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, number)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            decision_comment(decision=decision, actor=request.user, body=form.cleaned_data["body"])
+        except TransitionError as exc:
+            form.add_error("body", str(exc))
+        else:
+            form = CommentForm()
+            if not request.htmx:
+                return redirect(f"{decision.get_absolute_url()}#timeline")
+    context = _detail_context(request, decision, comment_form=form)
+    if request.htmx:
+        return render(request, "decisions/decision_detail.html#timeline", context)
+    return render(request, "decisions/decision_detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_edit_view(request: Request, number: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, number)
+    if decision.status not in EDITABLE or not acts_for_team(request.user, decision):
+        return _refused(
+            request,
+            decision,
+            "Only the author or the team can edit, and only a draft or proposed decision.",
+        )
+    initial = {
+        "title": decision.title,
+        "context": decision.context,
+        "drivers": "\n".join(decision.drivers),
+        "decision_makers": ", ".join(decision.decision_makers),
+        "consulted": ", ".join(decision.consulted),
+        "informed": ", ".join(decision.informed),
+        "base_version": decision.version,
+    }
+    form = DecisionEditForm(request.POST or None, initial=initial)
+    conflict = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision_edit(
+                decision=decision,
+                actor=request.user,
+                base_version=data["base_version"],
+                title=data["title"],
+                context=data["context"],
+                drivers=split_lines(data["drivers"]),
+                decision_makers=split_names(data["decision_makers"]),
+                consulted=split_names(data["consulted"]),
+                informed=split_names(data["informed"]),
+                note=data["note"],
+            )
+        except EditConflict as exc:
+            conflict, status = str(exc), 409
+            decision.refresh_from_db()
+        except TransitionError as exc:
+            return _refused(request, decision, str(exc))
+        else:
+            messages.success(request, f"Saved as version {decision.version + 1}.")
+            return redirect(decision)
+    context = {"decision": decision, "form": form, "conflict": conflict}
+    return render(request, "decisions/decision_edit.html", context, status=status)
+
+
+@require_GET
+@login_required
+def decision_history(request: Request, number: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, number)
+    revisions = list(decision.revisions.select_related("author"))
+    versions = [revision.version for revision in revisions]
+    try:
+        old = int(request.GET.get("from", versions[-2] if len(versions) > 1 else versions[0]))
+        new = int(request.GET.get("to", versions[-1]))
+    except (ValueError, IndexError):
+        old = new = decision.version
+    by_version = {revision.version: revision for revision in revisions}
+    diff: list[tuple[str, str]] = []
+    if old in by_version and new in by_version:
+        diff = revision_diff(by_version[old], by_version[new])
+    context = {
+        "decision": decision,
+        "revisions": revisions,
+        "old": old,
+        "new": new,
+        "diff": diff,
+    }
+    return render(request, "decisions/decision_history.html", context)
+
+
+@require_POST
+@login_required
+def decision_reassess(request: Request, number: int) -> HttpResponse:
+    """Start a new assessment with this decision's answers; its ADR will supersede this one."""
+    decision = _get_decision_for_user(request, number)
+    if decision.status != Decision.Status.ACCEPTED:
+        return _refused(request, decision, "Only an accepted decision can be reassessed.")
+    framework = default_framework()
+    snapshot = Snapshot.model_validate(decision.snapshot)
+    assessment = assessment_reassess(
+        owner=request.user,
+        name=decision.title,
+        team=decision.team if decision.team and acts_for_team(request.user, decision) else None,
+        framework=framework,
+        answers=snapshot.recommendation.answers,
+        reassesses_number=decision.number,
+    )
+    messages.info(
+        request,
+        f"A new assessment starts from the answers behind {decision.adr_id}. Change what is "
+        "different now; its ADR, once accepted, supersedes the old one.",
+    )
+    return redirect(assessment.step_url(framework.sections[0].id))

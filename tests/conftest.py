@@ -55,3 +55,9 @@ def make_answers() -> Callable[..., dict[str, Any]]:
         return answers
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.5 s a user by design; tests create many users and test no hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -31,7 +31,7 @@ def test_it_signs_in(client, alice):
 
     assert response.status_code == 200
     assert response.wsgi_request.user == alice
-    assert b"Serverless, containers, or both?" in response.content
+    assert b"Architecture decisions" in response.content
 
 
 def test_it_refuses_a_wrong_password_and_keeps_the_username(client, alice):

@@ -1,0 +1,189 @@
+"""The decision log: every ADR the person may see, filtered, searched, sorted and paged.
+
+The query string is the state, so a filtered log is a link that can be shared; htmx only swaps
+the results in place and pushes the same URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Case, OrderBy, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from advisor.framework import default_framework
+from advisor.models import Team
+from decisions.models import Decision
+from decisions.selectors import decisions_visible_to
+
+PAGE_SIZE = 25
+# English stemming on both sides, so "containers" finds a decision whose outcome is containers.
+SEARCH_CONFIG = "english"
+# The fields that narrow the log; `sort` and `page` only order and page it.
+FILTERS = ("q", "status", "team", "outcome", "from", "to")
+# Lifecycle order reads better than the alphabet: draft, proposed, accepted, ...
+STATUS_ORDER = Case(
+    *[When(status=status, then=Value(i)) for i, status in enumerate(Decision.Status.values)]
+)
+# Each ends on the number, so a page never shows a row twice or skips one.
+SORTS: dict[str, tuple[str | OrderBy, ...]] = {
+    "-number": ("-number",),
+    "number": ("number",),
+    "title": (Lower("title").asc(), "number"),
+    "-updated_at": ("-updated_at", "-number"),
+    "status": (STATUS_ORDER.asc(), "-number"),
+}
+SORT_CHOICES = [
+    ("", "Best match, else newest"),
+    ("-number", "Newest first"),
+    ("number", "Oldest first"),
+    ("title", "Title A–Z"),
+    ("-updated_at", "Recently updated"),
+    ("status", "Status"),
+]
+# The list shows none of these; leaving them in the database keeps a page of 25 rows small.
+UNLISTED = ("snapshot", "context", "drivers", "decision_makers", "consulted", "informed")
+DATES_REVERSED = "The end date is before the start date."
+
+
+class Request(HttpRequest):
+    """What reaches these views: signed in (login_required) and inspected by django-htmx."""
+
+    htmx: HtmxDetails
+    user: User
+
+
+class LogFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "form-control", "placeholder": "Title or context"}
+        ),
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Decision.Status.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All teams",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    outcome = forms.ChoiceField(required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    # Not part of the visible form: changing a filter starts again at page 1.
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [("", "Any outcome")] + [
+            (o.id, o.name) for o in default_framework().outcomes
+        ]
+        # `from` is a Python keyword, so these two cannot be declared on the class.
+        date = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
+        self.fields["from"] = forms.DateField(label="Decided from", required=False, widget=date)
+        self.fields["to"] = forms.DateField(label="Decided until", required=False, widget=date)
+        self.order_fields(["q", "status", "team", "outcome", "from", "to", "sort", "page"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start and end and end < start:
+            self.add_error("to", DATES_REVERSED)
+        return data
+
+    def is_filtering(self) -> bool:
+        """Whether any filter took effect: an empty result then means 'no match', not 'none'."""
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) not in (None, "") for name in FILTERS)
+
+
+def search_decisions(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]:
+    """Decisions matching every word of q in the title, the context or the outcome.
+
+    PostgreSQL: full-text search (websearch syntax, stemmed) ranked best first, the title
+    weighing most. Elsewhere each word must appear somewhere, case-insensitively, unranked.
+    """
+    q = q.strip()
+    if not q:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        vector = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("context", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("outcome", weight="C", config=SEARCH_CONFIG)
+        )
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.alias(search=vector)
+            .filter(search=query)
+            .annotate(rank=SearchRank(vector, query))
+            .order_by("-rank", "-number")
+        )
+    for word in q.split():
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(context__icontains=word) | Q(outcome__icontains=word)
+        )
+    return queryset
+
+
+def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> QuerySet[Decision]:
+    """Apply the valid part of a LogFilterForm's cleaned data."""
+    if data.get("status"):
+        queryset = queryset.filter(status=data["status"])
+    if data.get("team") is not None:
+        queryset = queryset.filter(team=data["team"])
+    if data.get("outcome"):
+        queryset = queryset.filter(outcome=data["outcome"])
+    if data.get("from"):
+        queryset = queryset.filter(decided_on__gte=data["from"])
+    if data.get("to"):
+        queryset = queryset.filter(decided_on__lte=data["to"])
+    queryset = search_decisions(queryset, data.get("q") or "")
+    if data.get("sort"):
+        queryset = queryset.order_by(*SORTS[data["sort"]])
+    elif not data.get("q"):
+        queryset = queryset.order_by(*SORTS["-number"])
+    return queryset.defer(*UNLISTED)
+
+
+@require_GET
+@login_required
+def decision_list(request: Request) -> HttpResponse:
+    form = LogFilterForm(request.GET)
+    # A bad value (an unknown status, a date that is not one) shows as an error on its field
+    # and is left out; the valid filters still apply.
+    form.is_valid()
+    decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
+    page = Paginator(decisions, PAGE_SIZE).get_page(form.cleaned_data.get("page"))
+    context = {"form": form, "page": page, "filtering": form.is_filtering()}
+    template = "decisions/decision_list.html"
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        template += "#results"
+    response = render(request, template, context)
+    # The same URL answers with a fragment or a page; a browser cache must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,44 @@
+"""`manage.py export_decisions`: every decision as a zip of MADR files (adr-tools, log4brains)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from decisions.export import ARCHIVE_NAME, export_zip
+from decisions.models import Decision
+
+
+class Command(BaseCommand):
+    help = "Write every decision (drafts only with --include-drafts) to a zip of MADR files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--output",
+            default=ARCHIVE_NAME,
+            help=f"where to write the zip (default: {ARCHIVE_NAME}); '-' writes to standard output",
+        )
+        parser.add_argument("--include-drafts", action="store_true", help="export drafts as well")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        queryset = Decision.objects.all()
+        if not options["include_drafts"]:
+            queryset = queryset.exclude(status=Decision.Status.DRAFT)
+        decisions = list(queryset)
+        content = export_zip(decisions)
+        output: str = options["output"]
+        if output == "-":
+            if sys.stdout.isatty():
+                raise CommandError("the export is a binary zip; redirect it or give --output FILE")
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+            return
+        try:
+            Path(output).write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot be written ({exc.strerror})") from None
+        count = len(decisions)
+        self.stdout.write(f"Wrote {count} decision{'s' if count != 1 else ''} to {output}.")

@@ -1,0 +1,378 @@
+"""The decision lifecycle through its services: every allowed and refused transition, reviews,
+supersession, edits with optimistic locking, and the audit trail."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, connections
+
+from advisor.engine import evaluate_raw
+from advisor.framework import default_framework
+from advisor.models import Team
+from decisions.models import AuditEntry, Decision, Review, Revision
+from decisions.render.context import Snapshot
+from decisions.roles import REVIEWERS_GROUP
+from decisions.services import (
+    TRANSITIONS,
+    EditConflict,
+    TransitionError,
+    allowed_actions,
+    decision_approve,
+    decision_comment,
+    decision_create,
+    decision_edit,
+    decision_request_changes,
+    decision_transition,
+)
+from tests.conftest import BASE_ANSWERS
+
+pytestmark = pytest.mark.django_db
+Status = Decision.Status
+
+
+@pytest.fixture
+def team():
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def alice(django_user_model, team):
+    user = django_user_model.objects.create_user(username="alice", password="pw-alice-123")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(django_user_model, team):
+    user = django_user_model.objects.create_user(username="bob", password="pw-bob-123")
+    team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(django_user_model):
+    user = django_user_model.objects.create_user(username="charlie", password="pw-charlie-1")
+    Team.objects.create(name="Search", slug="search").members.add(user)
+    return user
+
+
+def _reviewer(django_user_model, name: str):
+    user = django_user_model.objects.create_user(username=name, password=f"pw-{name}-123")
+    Group.objects.get_or_create(name=REVIEWERS_GROUP)[0].user_set.add(user)
+    return user
+
+
+@pytest.fixture
+def rita(django_user_model):
+    return _reviewer(django_user_model, "rita")
+
+
+@pytest.fixture
+def ravi(django_user_model):
+    return _reviewer(django_user_model, "ravi")
+
+
+SNAPSHOT = None
+
+
+def _snapshot() -> Snapshot:
+    global SNAPSHOT
+    if SNAPSHOT is None:
+        framework = default_framework()
+        SNAPSHOT = Snapshot.capture(framework, evaluate_raw(framework, BASE_ANSWERS))
+    return SNAPSHOT
+
+
+def _decision(author, team, status=Status.PROPOSED, replaces=None) -> Decision:
+    return decision_create(
+        author=author,
+        assessment=None,
+        snapshot=_snapshot(),
+        title="Use serverless for Orders",
+        context="Orders needs a home.",
+        drivers=["Spiky traffic"],
+        decision_makers=["Alice"],
+        consulted=[],
+        informed=[],
+        team=team,
+        status=status,
+        replaces=replaces,
+    )
+
+
+def _actions(decision: Decision) -> list[tuple[str, str, str]]:
+    return list(decision.audit.values_list("action", "from_status", "to_status"))
+
+
+def _set_status(decision: Decision, status: str) -> Decision:
+    Decision.objects.filter(pk=decision.pk).update(status=status)
+    decision.refresh_from_db()
+    return decision
+
+
+def test_creation_writes_a_revision_an_audit_entry_and_flags(alice, team):
+    decision = _decision(alice, team, Status.DRAFT)
+
+    assert _actions(decision) == [("created", "", "draft")]
+    assert list(decision.revisions.values_list("version", flat=True)) == [1]
+    assert decision.outcome == "serverless"
+    assert decision.flags.filter(kind="anti_pattern").count() == len(
+        _snapshot().recommendation.anti_patterns
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "target", "actor"),
+    [
+        ("submit", Status.DRAFT, Status.PROPOSED, "bob"),
+        ("withdraw", Status.PROPOSED, Status.DRAFT, "alice"),
+        ("reject", Status.PROPOSED, Status.REJECTED, "rita"),
+        ("deprecate", Status.ACCEPTED, Status.DEPRECATED, "rita"),
+    ],
+)
+def test_every_allowed_move_changes_status_and_is_audited_once(
+    request, alice, team, name, source, target, actor
+):
+    decision = _set_status(_decision(alice, team, Status.DRAFT), source)
+    user = request.getfixturevalue(actor)
+
+    decision_transition(decision=decision, actor=user, name=name, note="why not")
+
+    decision.refresh_from_db()
+    assert decision.status == target
+    assert _actions(decision)[1:] == [(TRANSITIONS[name].audit, source, target)]
+    assert decision.audit.last().actor == user
+    assert decision.audit.last().note == "why not"
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s != Status.DRAFT])
+def test_submit_is_refused_from_any_other_status(alice, team, status):
+    decision = _set_status(_decision(alice, team, Status.DRAFT), status)
+
+    with pytest.raises(TransitionError, match="only a draft decision"):
+        decision_transition(decision=decision, actor=alice, name="submit")
+
+    decision.refresh_from_db()
+    assert decision.status == status
+    assert len(_actions(decision)) == 1
+
+
+@pytest.mark.parametrize("name", ["reject", "deprecate"])
+def test_review_moves_are_refused_to_non_reviewers(alice, bob, charlie, team, name):
+    status = Status.PROPOSED if name == "reject" else Status.ACCEPTED
+    decision = _set_status(_decision(alice, team), status)
+    for user in (alice, bob, charlie):
+        with pytest.raises(TransitionError, match="Only architecture reviewers"):
+            decision_transition(decision=decision, actor=user, name=name)
+    decision.refresh_from_db()
+    assert decision.status == status
+
+
+def test_team_moves_are_refused_to_other_teams(alice, charlie, rita, team):
+    decision = _decision(alice, team, Status.DRAFT)
+
+    for user in (charlie, rita):
+        with pytest.raises(TransitionError, match="author or the decision's team"):
+            decision_transition(decision=decision, actor=user, name="submit")
+
+
+def test_an_author_cannot_approve_their_own_decision(django_user_model, team):
+    author = _reviewer(django_user_model, "rex")
+    decision = _decision(author, team)
+
+    with pytest.raises(TransitionError, match="cannot review their own"):
+        decision_approve(decision=decision, actor=author)
+
+    assert allowed_actions(decision, author) == ["withdraw"]
+    decision.refresh_from_db()
+    assert decision.status == Status.PROPOSED
+    assert not Review.objects.exists()
+
+
+def test_one_approval_accepts_by_default(alice, rita, team):
+    decision = _decision(alice, team)
+
+    decision_approve(decision=decision, actor=rita, note="Looks right")
+
+    decision.refresh_from_db()
+    assert decision.status == Status.ACCEPTED
+    assert _actions(decision)[-1] == ("approved", "proposed", "accepted")
+    assert decision.reviews.get().verdict == "approve"
+
+
+def test_the_number_of_approvals_is_a_setting(alice, rita, ravi, team, settings):
+    settings.DECISION_APPROVALS_REQUIRED = 2
+    decision = _decision(alice, team)
+
+    decision_approve(decision=decision, actor=rita)
+    decision.refresh_from_db()
+    assert decision.status == Status.PROPOSED
+    with pytest.raises(TransitionError, match="already approved"):
+        decision_approve(decision=decision, actor=rita)
+
+    decision_approve(decision=decision, actor=ravi)
+    decision.refresh_from_db()
+    assert decision.status == Status.ACCEPTED
+    assert [a for a, _, _ in _actions(decision)].count("approved") == 2
+
+
+def test_requesting_changes_needs_a_note_and_returns_to_draft(alice, rita, team):
+    decision = _decision(alice, team)
+
+    with pytest.raises(TransitionError, match="Say what should change"):
+        decision_request_changes(decision=decision, actor=rita, note="  ")
+    decision_request_changes(decision=decision, actor=rita, note="Cost the peak.")
+
+    decision.refresh_from_db()
+    assert decision.status == Status.DRAFT
+    assert _actions(decision)[-1] == ("changes_requested", "proposed", "draft")
+    assert decision.reviews.get().body == "Cost the peak."
+
+
+def test_accepting_a_replacement_supersedes_the_old_decision_both_ways(alice, rita, team):
+    old = _decision(alice, team)
+    decision_approve(decision=old, actor=rita)
+    new = _decision(alice, team, replaces=old)
+
+    decision_approve(decision=new, actor=rita)
+
+    old.refresh_from_db()
+    assert old.status == Status.SUPERSEDED
+    assert old.superseded_by == new
+    assert list(new.supersedes.all()) == [old]
+    assert _actions(old)[-1] == ("superseded", "accepted", "superseded")
+    assert AuditEntry.objects.filter(action="superseded").count() == 1
+
+
+def test_edits_create_immutable_revisions(alice, bob, team):
+    decision = _decision(alice, team, Status.DRAFT)
+
+    decision_edit(
+        decision=decision,
+        actor=bob,
+        base_version=1,
+        title="Use serverless for the Orders API",
+        context="New context",
+        drivers=[],
+        decision_makers=["Alice", "Bob"],
+        consulted=[],
+        informed=[],
+        note="Sharper title",
+    )
+
+    decision.refresh_from_db()
+    assert decision.version == 2
+    assert decision.slug == "use-serverless-for-the-orders-api"
+    first, second = Revision.objects.filter(decision=decision)
+    assert (first.title, second.title) == (
+        "Use serverless for Orders",
+        "Use serverless for the Orders API",
+    )
+    assert _actions(decision)[-1] == ("edited", "draft", "draft")
+
+
+def test_the_second_of_two_edits_from_the_same_version_is_refused(alice, bob, team):
+    decision = _decision(alice, team, Status.DRAFT)
+    fields: dict = {"drivers": [], "decision_makers": [], "consulted": [], "informed": []}
+    decision_edit(decision=decision, actor=alice, base_version=1, title="A", context="a", **fields)
+
+    with pytest.raises(EditConflict, match="changed by someone else"):
+        decision_edit(
+            decision=decision, actor=bob, base_version=1, title="B", context="b", **fields
+        )
+
+    decision.refresh_from_db()
+    assert (decision.title, decision.version) == ("A", 2)
+
+
+@pytest.mark.parametrize("status", [Status.ACCEPTED, Status.REJECTED, Status.SUPERSEDED])
+def test_decided_decisions_are_read_only(alice, team, status):
+    decision = _set_status(_decision(alice, team), status)
+
+    with pytest.raises(TransitionError, match="read-only"):
+        decision_edit(
+            decision=decision,
+            actor=alice,
+            base_version=1,
+            title="x",
+            context="x",
+            drivers=[],
+            decision_makers=[],
+            consulted=[],
+            informed=[],
+        )
+
+
+def test_a_comment_needs_text(alice, team):
+    decision = _decision(alice, team)
+
+    with pytest.raises(TransitionError):
+        decision_comment(decision=decision, actor=alice, body=" ")
+    decision_comment(decision=decision, actor=alice, body="Looks good")
+
+    assert decision.comments.get().body == "Looks good"
+
+
+def _race(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except BaseException as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_accepts_accept_once(alice, rita, ravi, team):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
+    decision = _decision(alice, team)
+
+    results = _race(
+        lambda: decision_approve(decision=decision, actor=rita),
+        lambda: decision_approve(decision=decision, actor=ravi),
+    )
+
+    refused = [r for r in results if isinstance(r, TransitionError)]
+    assert len(refused) == 1 and "accepted" in str(refused[0])
+    decision.refresh_from_db()
+    assert decision.status == Status.ACCEPTED
+    assert AuditEntry.objects.filter(decision=decision, to_status="accepted").count() == 1
+    assert Review.objects.filter(decision=decision).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_edits_keep_one_and_refuse_the_other(alice, bob, team):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
+    decision = _decision(alice, team, Status.DRAFT)
+    fields: dict = {"drivers": [], "decision_makers": [], "consulted": [], "informed": []}
+
+    results = _race(
+        lambda: decision_edit(
+            decision=decision, actor=alice, base_version=1, title="A", context="a", **fields
+        ),
+        lambda: decision_edit(
+            decision=decision, actor=bob, base_version=1, title="B", context="b", **fields
+        ),
+    )
+
+    assert len([r for r in results if isinstance(r, EditConflict)]) == 1
+    decision.refresh_from_db()
+    assert decision.version == 2
+    assert Revision.objects.filter(decision=decision).count() == 2

@@ -1,0 +1,440 @@
+"""The decision log at /decisions/: filters, search, visibility of drafts, sorting, pages, htmx
+fragments and a query count that does not grow with the log. For alice (author, Payments),
+bob (Payments), charlie (Search) and dana (staff), on SQLite or PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from advisor.engine import evaluate_raw
+from advisor.framework import default_framework
+from advisor.models import Team
+from decisions.log import DATES_REVERSED, PAGE_SIZE
+from decisions.models import Decision
+from decisions.render.context import Snapshot
+from decisions.services import decision_create
+from tests.decisions.conftest import OUTCOME_ANSWERS
+
+pytestmark = pytest.mark.django_db
+
+URL = "/decisions/"
+ADR_LINK = re.compile(r'<a href="/decisions/(\d+)/">ADR-\d{4}</a>')
+
+
+@pytest.fixture
+def payments():
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def search_team():
+    return Team.objects.create(name="Search", slug="search")
+
+
+@pytest.fixture
+def alice(django_user_model, payments):
+    user = django_user_model.objects.create_user(
+        username="alice", password="pw-alice-123", first_name="Alice", last_name="Architect"
+    )
+    payments.members.add(user)
+    return user
+
+
+@pytest.fixture
+def bob(django_user_model, payments):
+    user = django_user_model.objects.create_user(username="bob", password="pw-bob-123")
+    payments.members.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(django_user_model, search_team):
+    user = django_user_model.objects.create_user(username="charlie", password="pw-charlie-1")
+    search_team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def dana(django_user_model):
+    return django_user_model.objects.create_user(
+        username="dana", password="pw-dana-1234", is_staff=True
+    )
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@functools.cache
+def _snapshot(outcome: str) -> Snapshot:
+    framework = default_framework()
+    snapshot = Snapshot.capture(framework, evaluate_raw(framework, OUTCOME_ANSWERS[outcome]))
+    assert snapshot.recommendation.recommendation == outcome
+    return snapshot
+
+
+def _create(
+    author,
+    title: str,
+    *,
+    team=None,
+    outcome: str = "serverless",
+    status: str = Decision.Status.PROPOSED,
+    context: str = "A workload needs a home.",
+    decided_on: dt.date | None = None,
+) -> Decision:
+    decision = decision_create(
+        author=author,
+        assessment=None,
+        snapshot=_snapshot(outcome),
+        title=title,
+        context=context,
+        drivers=[],
+        decision_makers=[],
+        consulted=[],
+        informed=[],
+        team=team,
+        status=status if status == Decision.Status.DRAFT else Decision.Status.PROPOSED,
+        decided_on=decided_on,
+    )
+    if status not in (Decision.Status.DRAFT, Decision.Status.PROPOSED):
+        # Test data only: the review workflow that gets a decision here is tested elsewhere.
+        Decision.objects.filter(pk=decision.pk).update(status=status)
+    return decision
+
+
+def _numbers(response) -> list[int]:
+    assert response.status_code == 200, response.status_code
+    return [int(n) for n in ADR_LINK.findall(response.content.decode())]
+
+
+def _bulk(author, count: int, start: int = 1000, **fields) -> None:
+    Decision.objects.bulk_create(
+        Decision(
+            number=start + i,
+            slug=f"bulk-{i}",
+            title=f"Bulk decision {i}",
+            status=Decision.Status.ACCEPTED,
+            author=author,
+            outcome="containers",
+            context="Generated.",
+            snapshot={"bulk": True},
+            **fields,
+        )
+        for i in range(count)
+    )
+
+
+@pytest.fixture
+def log(alice, bob, charlie, payments, search_team):
+    """A small log across both teams, outcomes, statuses and dates."""
+    return {
+        "orders": _create(
+            alice,
+            "Use serverless for Orders",
+            team=payments,
+            outcome="serverless",
+            context="Orders arrive in bursts after every marketing email.",
+            decided_on=dt.date(2026, 1, 10),
+        ),
+        "ledger": _create(
+            bob,
+            "Run the ledger on Kubernetes",
+            team=payments,
+            outcome="containers",
+            status=Decision.Status.ACCEPTED,
+            context="The ledger keeps long-lived connections to the card network.",
+            decided_on=dt.date(2026, 3, 5),
+        ),
+        "indexer": _create(
+            charlie,
+            "Split the indexer",
+            team=search_team,
+            outcome="hybrid",
+            status=Decision.Status.REJECTED,
+            context="Crawling is steady; query spikes are not.",
+            decided_on=dt.date(2026, 6, 20),
+        ),
+    }
+
+
+def test_it_requires_sign_in():
+    response = Client().get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_refuses_a_post(alice):
+    assert _client(alice).post(URL).status_code == 405
+
+
+def test_it_lists_what_the_table_shows(alice, log):
+    response = _client(alice).get(URL)
+
+    page = response.content.decode()
+    orders = log["orders"]
+    assert f'<a href="{orders.get_absolute_url()}">{orders.adr_id}</a>' in page
+    assert "Use serverless for Orders" in page
+    assert "Alice Architect" in page
+    assert "Payments" in page and "Search" in page
+    assert ">Accepted</span>" in page and ">Rejected</span>" in page
+    assert "Containers" in page
+    assert '<time datetime="2026-03-05">5 Mar 2026</time>' in page
+    assert "3 decisions" in page
+    assert "<caption" in page and '<th scope="col">ADR</th>' in page
+    assert 'aria-live="polite"' in page
+
+
+def test_it_lists_newest_first_by_default(alice, log):
+    response = _client(alice).get(URL)
+
+    assert _numbers(response) == [3, 2, 1]
+
+
+def test_it_filters_by_status(alice, log):
+    response = _client(alice).get(URL, {"status": "accepted"})
+
+    assert _numbers(response) == [log["ledger"].number]
+
+
+def test_it_filters_by_team(alice, log):
+    response = _client(alice).get(URL, {"team": "search"})
+
+    assert _numbers(response) == [log["indexer"].number]
+
+
+def test_it_filters_by_outcome(alice, log):
+    response = _client(alice).get(URL, {"outcome": "hybrid"})
+
+    assert _numbers(response) == [log["indexer"].number]
+
+
+def test_it_filters_by_date_range(alice, log):
+    client = _client(alice)
+
+    assert _numbers(client.get(URL, {"from": "2026-03-05"})) == [3, 2]
+    assert _numbers(client.get(URL, {"to": "2026-03-05"})) == [2, 1]
+    assert _numbers(client.get(URL, {"from": "2026-02-01", "to": "2026-04-01"})) == [2]
+
+
+def test_it_combines_filters(alice, log):
+    response = _client(alice).get(URL, {"team": "payments", "outcome": "serverless"})
+
+    assert _numbers(response) == [log["orders"].number]
+
+
+def test_it_ignores_bad_values_and_says_so(alice, log):
+    response = _client(alice).get(
+        URL,
+        {
+            "status": "lost",
+            "team": "nobody",
+            "outcome": "mainframe",
+            "from": "yesterday",
+            "sort": "; drop table",
+            "page": "many",
+            "q": "x" * 500,
+        },
+    )
+
+    assert _numbers(response) == [3, 2, 1]
+    page = response.content.decode()
+    assert "Select a valid choice" in page
+    assert "Enter a valid date" in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_it_refuses_a_reversed_date_range_but_keeps_the_start(alice, log):
+    response = _client(alice).get(URL, {"from": "2026-03-01", "to": "2026-02-01"})
+
+    assert _numbers(response) == [3, 2]
+    assert DATES_REVERSED in response.content.decode()
+
+
+def test_it_shows_the_last_page_for_a_page_past_the_end(alice, log):
+    response = _client(alice).get(URL, {"page": "99"})
+
+    assert _numbers(response) == [3, 2, 1]
+
+
+def test_it_finds_a_word_in_the_title(alice, log):
+    response = _client(alice).get(URL, {"q": "ledger"})
+
+    assert _numbers(response) == [log["ledger"].number]
+
+
+def test_it_finds_a_word_in_the_context(alice, log):
+    response = _client(alice).get(URL, {"q": "marketing"})
+
+    assert _numbers(response) == [log["orders"].number]
+
+
+def test_it_finds_by_outcome(alice, log):
+    response = _client(alice).get(URL, {"q": "hybrid"})
+
+    assert _numbers(response) == [log["indexer"].number]
+
+
+def test_it_needs_every_word_to_match(alice, log):
+    client = _client(alice)
+
+    assert _numbers(client.get(URL, {"q": "orders marketing"})) == [log["orders"].number]
+    assert _numbers(client.get(URL, {"q": "orders kubernetes"})) == []
+
+
+def test_it_searches_within_the_other_filters(alice, log):
+    response = _client(alice).get(URL, {"q": "ledger", "status": "proposed"})
+
+    assert _numbers(response) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's")
+def test_it_ranks_a_title_match_above_a_context_match(alice, payments):
+    in_title = _create(alice, "Queue the refunds", team=payments, context="Money goes back.")
+    _create(alice, "Batch the payouts", team=payments, context="Like the refunds queue.")
+    newest = _create(alice, "Unrelated", team=payments)
+
+    numbers = _numbers(_client(alice).get(URL, {"q": "refunds"}))
+
+    assert numbers[0] == in_title.number
+    assert newest.number not in numbers
+
+
+def test_it_shows_a_draft_to_its_author_and_team_only(alice, bob, charlie, log, payments):
+    draft = _create(alice, "Draft the payouts plan", team=payments, status=Decision.Status.DRAFT)
+
+    assert draft.number in _numbers(_client(alice).get(URL))
+    assert draft.number in _numbers(_client(bob).get(URL))
+    assert draft.number not in _numbers(_client(charlie).get(URL))
+
+
+def test_it_never_reveals_another_teams_draft_through_filters(charlie, alice, payments, log):
+    draft = _create(alice, "Draft the payouts plan", team=payments, status=Decision.Status.DRAFT)
+    client = _client(charlie)
+
+    for params in ({"q": "payouts"}, {"status": "draft"}, {"team": "payments"}):
+        assert draft.number not in _numbers(client.get(URL, params)), params
+
+
+def test_it_shows_every_draft_to_staff(dana, alice, payments):
+    draft = _create(alice, "Draft the payouts plan", team=payments, status=Decision.Status.DRAFT)
+
+    assert _numbers(_client(dana).get(URL)) == [draft.number]
+
+
+def test_it_sorts_by_title(alice, log):
+    response = _client(alice).get(URL, {"sort": "title"})
+
+    assert _numbers(response) == [
+        log["ledger"].number,  # Run the ledger ...
+        log["indexer"].number,  # Split the indexer
+        log["orders"].number,  # Use serverless ...
+    ]
+
+
+def test_it_sorts_by_number_both_ways(alice, log):
+    client = _client(alice)
+
+    assert _numbers(client.get(URL, {"sort": "number"})) == [1, 2, 3]
+    assert _numbers(client.get(URL, {"sort": "-number"})) == [3, 2, 1]
+
+
+def test_it_sorts_by_status_in_lifecycle_order(alice, log):
+    response = _client(alice).get(URL, {"sort": "status"})
+
+    # proposed, accepted, rejected
+    assert _numbers(response) == [1, 2, 3]
+
+
+def test_it_pages_and_keeps_the_filters_in_the_links(alice, payments):
+    _bulk(alice, PAGE_SIZE + 5, team=payments)
+    client = _client(alice)
+
+    first = client.get(URL, {"team": "payments", "status": "accepted"})
+
+    assert len(_numbers(first)) == PAGE_SIZE
+    page = first.content.decode()
+    assert "30 decisions, showing 1–25" in page
+    assert 'href="?team=payments&amp;status=accepted&amp;page=2"' in page
+    second = client.get(URL, {"team": "payments", "status": "accepted", "page": "2"})
+    assert len(_numbers(second)) == 5
+    assert 'href="?team=payments&amp;status=accepted&amp;page=1"' in second.content.decode()
+
+
+def test_it_returns_only_the_results_to_htmx(alice, log):
+    response = _client(alice).get(URL, {"status": "accepted"}, headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert "<html" not in page
+    assert "<form" not in page
+    assert _numbers(response) == [log["ledger"].number]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_returns_the_whole_page_without_htmx(alice, log):
+    page = _client(alice).get(URL, {"status": "accepted"}).content.decode()
+
+    assert "<html" in page
+    assert 'hx-get="/decisions/"' in page
+    assert 'hx-target="#decision-results"' in page
+    assert 'hx-push-url="true"' in page
+    assert 'id="decision-results"' in page
+    assert '<button class="btn btn-outline-primary w-100" type="submit">Filter</button>' in page
+    # The form shows the filter it applied, so a shared link looks the same for everyone.
+    assert '<option value="accepted" selected>' in page
+
+
+def test_it_returns_the_whole_page_for_a_history_restore(alice, log):
+    response = _client(alice).get(
+        URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+
+    assert "<html" in response.content.decode()
+
+
+def test_it_labels_every_control(alice):
+    page = _client(alice).get(URL).content.decode()
+
+    for name in ("q", "status", "team", "outcome", "from", "to", "sort"):
+        assert f'<label class="form-label small mb-1" for="id_{name}">' in page
+    assert 'name="page"' not in page
+
+
+def test_it_queries_the_same_number_of_times_for_10_and_500_decisions(alice, payments):
+    client = _client(alice)
+    client.get(URL)  # the session and the user, as on any later request
+    _bulk(alice, 10, team=payments)
+
+    with CaptureQueriesContext(connection) as few:
+        assert len(_numbers(client.get(URL))) == 10
+    _bulk(alice, 490, start=5000, team=payments)
+    with CaptureQueriesContext(connection) as many:
+        assert len(_numbers(client.get(URL, {"page": "2"}))) == PAGE_SIZE
+
+    assert len(many) == len(few) <= 5
+
+
+def test_it_says_when_the_log_is_empty(alice):
+    page = _client(alice).get(URL).content.decode()
+
+    assert "No decisions yet" in page
+    assert "No decisions match these filters" not in page
+
+
+def test_it_says_when_nothing_matches_the_filters(alice, log):
+    page = _client(alice).get(URL, {"q": "mainframe"}).content.decode()
+
+    assert "No decisions match these filters" in page
+    assert "No decisions yet" not in page
+    assert f'<a class="btn btn-outline-primary" href="{URL}">Clear filters</a>' in page

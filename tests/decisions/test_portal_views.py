@@ -1,0 +1,301 @@
+"""Every portal view for five people: anonymous, the author (alice), her team-mate (bob),
+someone from another team (charlie), an architecture reviewer (rita) and staff (sam)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from advisor.engine import evaluate_raw
+from advisor.framework import default_framework
+from advisor.models import Assessment, Team
+from decisions.models import AuditEntry, Decision
+from decisions.render.context import Snapshot
+from decisions.roles import REVIEWERS_GROUP
+from decisions.services import decision_approve, decision_create
+from tests.conftest import BASE_ANSWERS
+
+pytestmark = pytest.mark.django_db
+Status = Decision.Status
+
+
+@pytest.fixture
+def team():
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def people(django_user_model, team):
+    make = django_user_model.objects.create_user
+    alice = make(username="alice", password="pw-alice-123")
+    bob = make(username="bob", password="pw-bob-123")
+    charlie = make(username="charlie", password="pw-charlie-1")
+    rita = make(username="rita", password="pw-rita-123")
+    sam = make(username="sam", password="pw-sam-1234", is_staff=True)
+    team.members.add(alice, bob)
+    Team.objects.create(name="Search", slug="search").members.add(charlie)
+    Group.objects.create(name=REVIEWERS_GROUP).user_set.add(rita)
+    return {"alice": alice, "bob": bob, "charlie": charlie, "rita": rita, "sam": sam}
+
+
+def _client(user=None, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _decision(author, team, status=Status.PROPOSED, replaces=None) -> Decision:
+    framework = default_framework()
+    return decision_create(
+        author=author,
+        assessment=None,
+        snapshot=Snapshot.capture(framework, evaluate_raw(framework, BASE_ANSWERS)),
+        title="Use serverless for Orders",
+        context="Orders needs a home.",
+        drivers=["Spiky traffic"],
+        decision_makers=["Alice"],
+        consulted=[],
+        informed=[],
+        team=team,
+        status=status,
+        replaces=replaces,
+    )
+
+
+def _read_urls(decision: Decision) -> list[str]:
+    n = decision.number
+    return [
+        reverse("decision_detail", args=[n]),
+        reverse("decision_history", args=[n]),
+        reverse("decision_markdown", args=[n]),
+    ]
+
+
+def test_it_requires_login(people, team):
+    decision = _decision(people["alice"], team)
+    client = _client()
+    urls = [*_read_urls(decision), reverse("decision_list"), reverse("home")]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/"), url
+    posts = [
+        reverse("decision_action", args=[decision.number, "approve"]),
+        reverse("decision_comment", args=[decision.number]),
+        reverse("decision_edit", args=[decision.number]),
+        reverse("decision_reassess", args=[decision.number]),
+    ]
+    for url in posts:
+        assert client.post(url).status_code == 302, url
+
+
+@pytest.mark.parametrize(
+    ("viewer", "sees_draft"),
+    [("alice", True), ("bob", True), ("charlie", False), ("rita", False), ("sam", True)],
+)
+def test_it_checks_team_for_drafts(people, team, viewer, sees_draft):
+    draft = _decision(people["alice"], team, Status.DRAFT)
+    client = _client(people[viewer])
+
+    for url in _read_urls(draft):
+        assert client.get(url).status_code == (200 if sees_draft else 404), url
+    action = reverse("decision_action", args=[draft.number, "submit"])
+    response = client.post(action)
+    assert response.status_code in ((302, 403) if sees_draft else (404,))
+
+
+@pytest.mark.parametrize("viewer", ["alice", "bob", "charlie", "rita", "sam"])
+def test_everyone_signed_in_reads_a_proposed_decision(people, team, viewer):
+    decision = _decision(people["alice"], team)
+
+    for url in _read_urls(decision):
+        assert _client(people[viewer]).get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("viewer", "allowed"),
+    [("alice", False), ("bob", False), ("charlie", False), ("rita", True), ("sam", False)],
+)
+def test_only_reviewers_approve(people, team, viewer, allowed):
+    decision = _decision(people["alice"], team)
+    url = reverse("decision_action", args=[decision.number, "approve"])
+
+    response = _client(people[viewer]).post(url, {"note": "ok"})
+
+    decision.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302
+        assert decision.status == Status.ACCEPTED
+    else:
+        assert response.status_code == 403
+        assert decision.status == Status.PROPOSED
+        assert b"alert-danger" in response.content
+
+
+@pytest.mark.parametrize(
+    ("viewer", "allowed"),
+    [("alice", True), ("bob", True), ("charlie", False), ("rita", False), ("sam", False)],
+)
+def test_only_the_team_submits_and_edits(people, team, viewer, allowed):
+    draft = _decision(people["alice"], team, Status.DRAFT)
+    client = _client(people[viewer])
+
+    edit = client.get(reverse("decision_edit", args=[draft.number]))
+    submit = client.post(reverse("decision_action", args=[draft.number, "submit"]))
+
+    draft.refresh_from_db()
+    if allowed:
+        assert edit.status_code == 200
+        assert submit.status_code == 302 and draft.status == Status.PROPOSED
+    else:
+        assert edit.status_code in (403, 404)
+        assert submit.status_code in (403, 404) and draft.status == Status.DRAFT
+
+
+def test_a_refused_htmx_action_swaps_the_panel_with_the_reason(people, team):
+    decision = _decision(people["alice"], team)
+    url = reverse("decision_action", args=[decision.number, "approve"])
+
+    response = _client(people["bob"]).post(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="actions"')
+    assert "Only architecture reviewers can do this." in page
+
+
+def test_comments_post_with_and_without_javascript(people, team):
+    decision = _decision(people["alice"], team)
+    client = _client(people["charlie"])
+    url = reverse("decision_comment", args=[decision.number])
+
+    plain = client.post(url, {"body": "Have you costed the **peak**?"})
+    htmx = client.post(url, {"body": "<script>alert(1)</script>"}, headers={"HX-Request": "true"})
+
+    assert plain.status_code == 302
+    page = htmx.content.decode()
+    assert page.lstrip().startswith('<section id="timeline"')
+    assert "<strong>peak</strong>" in page
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert decision.comments.count() == 2
+
+
+def test_an_empty_comment_is_refused_and_kept_out(people, team):
+    decision = _decision(people["alice"], team)
+
+    response = _client(people["bob"]).post(
+        reverse("decision_comment", args=[decision.number]), {"body": ""}
+    )
+
+    assert response.status_code == 400
+    assert decision.comments.count() == 0
+
+
+def test_the_timeline_interleaves_transitions_reviews_and_comments(people, team):
+    decision = _decision(people["alice"], team)
+    client = _client(people["rita"])
+    client.post(reverse("decision_comment", args=[decision.number]), {"body": "First look"})
+    client.post(reverse("decision_action", args=[decision.number, "approve"]), {"note": "Fine"})
+
+    page = client.get(reverse("decision_detail", args=[decision.number])).content.decode()
+    timeline = page.split('id="timeline"')[1]
+
+    order = [timeline.index(t) for t in ("created it", "First look", "Approved", "approved it")]
+    assert order == sorted(order)
+
+
+def test_an_edit_conflict_keeps_the_typed_text(people, team):
+    draft = _decision(people["alice"], team, Status.DRAFT)
+    url = reverse("decision_edit", args=[draft.number])
+    form = {
+        "title": "Alice's title",
+        "context": "Alice's context",
+        "drivers": "",
+        "decision_makers": "",
+        "consulted": "",
+        "informed": "",
+        "note": "",
+        "base_version": 1,
+    }
+    assert _client(people["alice"]).post(url, form).status_code == 302
+
+    response = _client(people["bob"]).post(
+        url, {**form, "title": "Bob's title", "context": "Bob's careful context"}
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "changed by someone else" in page
+    assert "Bob&#x27;s careful context" in page
+    draft.refresh_from_db()
+    assert draft.title == "Alice's title"
+
+
+def test_the_history_shows_a_diff_between_versions(people, team):
+    draft = _decision(people["alice"], team, Status.DRAFT)
+    _client(people["alice"]).post(
+        reverse("decision_edit", args=[draft.number]),
+        {
+            "title": "Use serverless for Orders",
+            "context": "A sharper context",
+            "drivers": "",
+            "decision_makers": "",
+            "consulted": "",
+            "informed": "",
+            "note": "tighter",
+            "base_version": 1,
+        },
+    )
+
+    page = (
+        _client(people["bob"])
+        .get(reverse("decision_history", args=[draft.number]) + "?from=1&to=2")
+        .content.decode()
+    )
+
+    assert '<span class="diff-remove">- Orders needs a home.</span>' in page
+    assert '<span class="diff-add">+ A sharper context</span>' in page
+
+
+def test_reassess_starts_a_prefilled_assessment_whose_adr_supersedes(people, team):
+    old = _decision(people["alice"], team)
+    decision_approve(decision=old, actor=people["rita"])
+    client = _client(people["alice"])
+
+    response = client.post(reverse("decision_reassess", args=[old.number]))
+
+    assessment = Assessment.objects.get(reassesses_number=old.number)
+    assert response["Location"] == reverse("assessment_step", args=[assessment.pk, "traffic"])
+    assert assessment.answers == BASE_ANSWERS
+    client.post(reverse("assessment_review", args=[assessment.pk]))
+    client.post(
+        reverse("decision_new", args=[assessment.pk]),
+        {
+            "title": "Use serverless for Orders, again",
+            "context": "Reviewed a year on.",
+            "status": "proposed",
+            "team": team.pk,
+        },
+    )
+    new = Decision.objects.get(replaces=old)
+    decision_approve(decision=new, actor=people["rita"])
+    old.refresh_from_db()
+    assert old.status == Status.SUPERSEDED and old.superseded_by == new
+    page = client.get(reverse("decision_detail", args=[old.number])).content.decode()
+    assert f'Superseded by <a href="{new.get_absolute_url()}">{new.adr_id}' in page
+
+
+def test_the_dashboard_shows_what_waits_for_a_reviewer(people, team):
+    decision = _decision(people["alice"], team)
+    draft = _decision(people["alice"], team, Status.DRAFT)
+
+    rita_page = _client(people["rita"]).get(reverse("home")).content.decode()
+    bob_page = _client(people["bob"]).get(reverse("home")).content.decode()
+
+    awaiting = rita_page.split('id="awaiting-title"')[1].split("</section>")[0]
+    assert decision.adr_id in awaiting and draft.adr_id not in awaiting
+    drafts = bob_page.split('id="drafts-title"')[1].split("</section>")[0]
+    assert draft.adr_id in drafts
+    assert AuditEntry.objects.count() == 2
