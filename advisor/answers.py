@@ -208,9 +208,14 @@ def format_answer(question: Question, value: Any) -> str:
     if question.type == "boolean":
         return "Yes" if value else "No"
     text = _number(value)
-    if not question.unit:
+    unit = question.unit
+    if not unit:
         return text
-    return f"{text}{question.unit}" if question.unit == "%" else f"{text} {question.unit}"
+    if unit == "%":
+        return f"{text}%"
+    if value == 1 and unit.endswith("s") and " " not in unit:  # "1 minute", not "1 minutes"
+        unit = unit[:-1]
+    return f"{text} {unit}"
 
 
 MAX_ANSWERS_BYTES = 1_000_000

@@ -30,6 +30,13 @@ from decisions.selectors import decisions_visible_to
 PAGE_SIZE = 25
 # English stemming on both sides, so "containers" finds a decision whose outcome is containers.
 SEARCH_CONFIG = "english"
+# PostgreSQL only. A GIN index on exactly this expression would spare the per-row to_tsvector;
+# benchmarks/portal.py measures the search with and without one.
+SEARCH_VECTOR = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("context", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("outcome", weight="C", config=SEARCH_CONFIG)
+)
 # The fields that narrow the log; `sort` and `page` only order and page it.
 FILTERS = ("q", "status", "team", "outcome", "from", "to")
 # Lifecycle order reads better than the alphabet: draft, proposed, accepted, ...
@@ -131,16 +138,11 @@ def search_decisions(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
     if not q:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("context", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("outcome", weight="C", config=SEARCH_CONFIG)
-        )
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         return (
-            queryset.alias(search=vector)
+            queryset.alias(search=SEARCH_VECTOR)
             .filter(search=query)
-            .annotate(rank=SearchRank(vector, query))
+            .annotate(rank=SearchRank(SEARCH_VECTOR, query))
             .order_by("-rank", "-number")
         )
     for word in q.split():

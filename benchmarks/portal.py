@@ -1,0 +1,234 @@
+"""Server time of the decision log with 10,000 decisions, against a bare Django view measured in
+the same run. Prints medians and ratios; asserts nothing.
+
+Run: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/portal.py
+[--quick]`. The URL only names the server: the benchmark creates a throwaway database
+`advisor_bench_<pid>` there and drops it afterwards. Without a PostgreSQL URL it says so and runs
+on SQLite, whose search is the plain fallback and not what production runs.
+Aim: every page within 5x the bare page (sign-in + base template).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support import ROOT, median_seconds, setup_django  # noqa: E402
+
+DECISIONS = 10_000
+WORKLOADS = (
+    "Orders", "Ledger", "Refunds", "Search indexer", "Thumbnails", "Checkout", "Invoices",
+    "Notifications", "Fraud scoring", "Reporting", "Payouts", "Catalogue", "Recommendations",
+    "Audit trail", "Webhooks", "Onboarding", "Pricing", "Inventory", "Shipping", "Analytics",
+)  # fmt: skip
+PATTERNS = ("spiky", "steady", "variable", "seasonal")
+OUTCOMES = ("serverless", "containers", "hybrid")
+# Mostly past review, as in a log that has been used for a while; a tenth are drafts.
+STATUSES = ("accepted",) * 5 + ("proposed", "rejected", "superseded", "deprecated", "draft")
+
+
+def _production_environment(database_url: str) -> None:
+    """The same production settings support.setup_django() uses, on the given database."""
+    folder = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["PDF_CACHE_DIR"] = str(folder / "pdf-cache")
+    os.environ["DEBUG"] = "0"
+    os.environ["SECRET_KEY"] = "benchmark-only-" + "x" * 50
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["SESSION_COOKIE_SECURE"] = "0"
+    os.environ["CSRF_COOKIE_SECURE"] = "0"
+
+
+@contextmanager
+def database() -> Iterator[str]:
+    """Django set up and migrated on a throwaway database; yields the database's vendor name."""
+    url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(url).scheme not in ("postgres", "postgresql"):
+        print("portal benchmark: needs PostgreSQL (DATABASE_URL=postgres://...) to measure the")
+        print("  full-text search production runs; falling back to SQLite and its plain search.")
+        setup_django()
+        yield "SQLite"
+        return
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"advisor_bench_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
+        _production_environment(urlunsplit(parts._replace(path=f"/{name}")))
+
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        yield "PostgreSQL"
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _context(rng: random.Random, workload: str) -> str:
+    return (
+        f"{workload} handles about {rng.randrange(1, 500) * 100_000:,} requests or events a month "
+        f"({rng.choice(PATTERNS)} traffic, peaking at {rng.randrange(5, 900)} per second). It "
+        "needs responses under 1 second and keeps its state in a database or cache. We need to "
+        "decide where it runs: on functions, on containers, or on a container core with "
+        "functions around it."
+    )
+
+
+def _populate(viewer_id: int) -> None:
+    """10,000 decisions over 24 authors and 8 teams; the viewer is in one team and not staff."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from advisor.models import Team
+    from decisions.models import Decision
+
+    rng = random.Random(7)
+    user_model = get_user_model()
+    authors = user_model.objects.bulk_create(
+        user_model(username=f"author{i}", first_name="Author", last_name=str(i)) for i in range(24)
+    )
+    teams = Team.objects.bulk_create(Team(name=f"Team {i}", slug=f"team-{i}") for i in range(8))
+    teams[0].members.add(viewer_id, *authors[:3])
+    start = dt.date(2023, 1, 1)
+    rows = []
+    for number in range(1, DECISIONS + 1):
+        workload = f"{rng.choice(WORKLOADS)} {number}"
+        outcome = rng.choice(OUTCOMES)
+        rows.append(
+            Decision(
+                number=number,
+                slug=f"use-{outcome}-for-{number}",
+                title=f"Use {outcome} for {workload}",
+                status=rng.choice(STATUSES),
+                author=rng.choice(authors),
+                team=rng.choice(teams),
+                outcome=outcome,
+                context=_context(rng, workload),
+                # The log never reads the snapshot; a stand-in keeps the set-up quick.
+                snapshot={"recommendation": {"recommendation": outcome}},
+                decided_on=start + dt.timedelta(days=rng.randrange(3 * 365)),
+            )
+        )
+    Decision.objects.bulk_create(rows, batch_size=1000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, for CI")
+    rounds = 20 if parser.parse_args().quick else 200
+    with database() as vendor:
+        _measure(vendor, rounds)
+
+
+def _measure(vendor: str, rounds: int) -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpRequest, HttpResponse
+    from django.shortcuts import render
+    from django.test import Client
+    from django.urls import NoReverseMatch, include, path, reverse
+
+    def bare(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    @login_required
+    def bare_page(request: HttpRequest) -> HttpResponse:
+        """The same sign-in, session and base template as every product page, and nothing else."""
+        return render(request, "base.html", {})
+
+    module = types.ModuleType("bench_portal_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("bare/", bare),
+        path("bare-page/", bare_page),
+        path("", include("advisor.urls")),
+    ]
+    sys.modules["bench_portal_urls"] = module
+    settings.ROOT_URLCONF = "bench_portal_urls"
+
+    viewer = get_user_model().objects.create_user("bench", password="bench-pass-123")
+    _populate(viewer.pk)
+    client = Client()
+    client.force_login(viewer)
+
+    log = reverse("decision_list")
+    pages: dict[str, Callable[[], HttpResponse]] = {
+        "bare view (plain text)": lambda: client.get("/bare/"),
+        "bare page (login + base template)": lambda: client.get("/bare-page/"),
+        "log, first page": lambda: client.get(log),
+        "log, filtered": lambda: client.get(
+            log, {"status": "accepted", "outcome": "containers", "from": "2024-01-01"}
+        ),
+        "log, search (htmx)": lambda: client.get(
+            log, {"q": "ledger"}, headers={"HX-Request": "true"}
+        ),
+        "log, search, page 3 by title": lambda: client.get(
+            log, {"q": "ledger", "sort": "title", "page": "3"}
+        ),
+    }
+    try:
+        home = reverse("home")
+    except NoReverseMatch:
+        print("  (no home URL to measure)")
+    else:
+        pages["home page"] = lambda: client.get(home)
+
+    def ok(response: HttpResponse) -> None:
+        assert response.status_code == 200, response.status_code
+
+    def measure(calls: dict[str, Callable[[], HttpResponse]]) -> dict[str, float]:
+        for call in calls.values():
+            ok(call())  # warm caches, templates and the database's buffers
+        # An unindexed search takes about a second; fewer rounds keep the run short.
+        return {
+            name: median_seconds(call, search_rounds if "search" in name else rounds, ok)
+            for name, call in calls.items()
+        }
+
+    search_rounds = max(5, rounds // 10)
+    timings = measure(pages)
+    plain = timings["bare view (plain text)"]
+    page_time = timings["bare page (login + base template)"]
+
+    def show(name: str, seconds: float) -> None:
+        print(
+            f"  {name:38} {seconds * 1000:8.2f} ms"
+            f"  {seconds / plain:7.1f}x plain  {seconds / page_time:6.1f}x bare page"
+        )
+
+    print(
+        f"portal benchmark: {DECISIONS:,} decisions, {vendor}, DEBUG off; median of {rounds} "
+        f"requests ({search_rounds} for searches)"
+    )
+    for name, seconds in timings.items():
+        show(name, seconds)
+    print("  aim: every log page and the home page within 5x the bare page")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,22 @@
+// When an htmx request fails, say so instead of leaving a button that seems to do nothing.
+// Nothing typed is lost: the form stays as it was, and a plain reload shows the saved state.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("request-error");
+  if (!box) return;
+  function show(message) {
+    box.textContent = message;
+    box.hidden = false;
+  }
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 403 || status === 409) return; // a refusal, already shown in the page
+    show("The server could not complete that (error " + status + "). Your answers on screen are " +
+      "kept; try again, or reload the page.");
+  });
+  document.body.addEventListener("htmx:sendError", function () {
+    show("The server could not be reached. Your answers on screen are kept; try again.");
+  });
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    box.hidden = true;
+  });
+});

@@ -1,0 +1,95 @@
+"""A real Chromium driving the live server: one browser per session, a fresh context per test,
+signed in through the login form, and no request allowed to leave the live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Route, expect, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls from a
+# thread with a running loop unless told that this is deliberate.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "correct horse 42"
+MISSING_CHROMIUM = (
+    f"The browser tests drive Debian's Chromium at {CHROMIUM}, which is missing. "
+    "Install it with `apt-get install chromium` (.ci/run does this)."
+)
+
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    # Fail rather than skip: a skipped browser suite in CI would look green and test nothing.
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def user(django_user_model: Any, settings: Any) -> Any:
+    # A fast hasher: the password is hashed here and checked again by the login form.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return django_user_model.objects.create_user(username="alice", password=PASSWORD)
+
+
+@pytest.fixture
+def anonymous_page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A page in a fresh context that may only talk to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    outside: list[str] = []
+
+    def only_live_server(route: Route) -> None:
+        url = route.request.url
+        if url == live_server.url or url.startswith(f"{live_server.url}/"):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not outside, f"the pages asked for something outside the live server: {outside}"
+    assert not errors, f"JavaScript errors on the pages: {errors}"
+
+
+@pytest.fixture
+def page(anonymous_page: Page, user: Any) -> Page:
+    """Signed in as `user` through the real login form."""
+    anonymous_page.goto("/accounts/login/?next=/assessments/")
+    anonymous_page.get_by_label("Username").fill(user.username)
+    anonymous_page.get_by_label("Password").fill(PASSWORD)
+    anonymous_page.get_by_role("button", name="Sign in").click()
+    expect(anonymous_page.get_by_role("button", name="Sign out")).to_be_visible()
+    return anonymous_page

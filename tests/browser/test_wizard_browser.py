@@ -1,0 +1,328 @@
+"""The questionnaire in Chromium with htmx on: filled in like a person would, by label and role,
+and checked with axe-core for serious accessibility problems."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, Route, expect
+
+from advisor.framework import Framework
+from advisor.framework.schema import Choice, Question, Section
+from advisor.models import Assessment
+from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _starts(text: str) -> re.Pattern[str]:
+    """An accessible name that begins with `text`: labels carry an asterisk, a unit or help."""
+    return re.compile(rf"^{re.escape(text)}(\W|$)")
+
+
+def _choice(group: Locator, role: str, choice: Choice) -> Locator:
+    return group.get_by_role(role, name=_starts(choice.label))
+
+
+def _group(page: Page, question: Question) -> Locator:
+    return page.get_by_role("group", name=_starts(question.label))
+
+
+def _number(page: Page, label: str) -> Locator:
+    return page.get_by_role("spinbutton", name=_starts(label))
+
+
+def _section(framework: Framework, section_id: str) -> Section:
+    return next(section for section in framework.sections if section.id == section_id)
+
+
+def _step_heading(page: Page, number: int, title: str) -> Locator:
+    return page.get_by_role("heading", name=f"Step {number}: {title}")
+
+
+def _settled(page: Page) -> None:
+    """Wait, as a person would, until the field check htmx sent has come back and been swapped in.
+
+    The in-memory SQLite of the tests refuses a write (Next) that runs beside another request
+    ("database table is locked") where a real database would wait, so steps never overlap.
+    """
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def _tick(page: Page, control: Locator, checked: bool = True) -> None:
+    if control.is_checked() != checked:
+        control.set_checked(checked)
+        _settled(page)
+
+
+def _answer(page: Page, question: Question, value: Any) -> None:
+    if question.type == "choice":
+        _tick(page, _choice(_group(page, question), "radio", _by_value(question, value)))
+    elif question.type == "boolean":
+        yes_no = _group(page, question).get_by_role("radio", name="Yes" if value else "No")
+        _tick(page, yes_no)
+    elif question.type == "multi_choice":
+        group = _group(page, question)
+        for choice in question.choices:
+            _tick(page, _choice(group, "checkbox", choice), choice.value in value)
+    else:
+        field = _number(page, question.label)
+        field.fill("" if value is None else str(value))
+        field.press("Tab")  # the check runs on change, which a number field sends on leaving
+        _settled(page)
+
+
+def _by_value(question: Question, value: Any) -> Choice:
+    return next(choice for choice in question.choices if choice.value == value)
+
+
+def _answer_step(page: Page, section: Section, answers: dict[str, Any]) -> None:
+    for question in section.questions:
+        _answer(page, question, answers.get(question.id))
+
+
+def _start(page: Page, name: str = "Order API") -> Assessment:
+    page.goto("/assessments/new/")
+    page.get_by_label("Workload name").fill(name)
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("heading", name="Step 1: Traffic shape")).to_be_visible()
+    page.wait_for_load_state()  # htmx is deferred: the heading can show before it is ready
+    return Assessment.objects.get(name=name)
+
+
+def _next(page: Page, framework: Framework, section: Section) -> None:
+    """Press Next and wait for the following step (or the review) to be swapped in."""
+    index = framework.sections.index(section)
+    page.get_by_role("button", name="Next").click()
+    if index + 1 < len(framework.sections):
+        following = framework.sections[index + 1]
+        expect(_step_heading(page, index + 2, following.title)).to_be_visible()
+        expect(page).to_have_url(re.compile(f"/steps/{following.id}/$"))
+    else:
+        expect(_step_heading(page, index + 2, "Review your answers")).to_be_visible()
+        expect(page).to_have_url(re.compile("/review/$"))
+
+
+def _complete(page: Page, framework: Framework, answers: dict[str, Any]) -> None:
+    """From step 1, through every step and the review, to the results page."""
+    for section in framework.sections:
+        _answer_step(page, section, answers)
+        _next(page, framework, section)
+    page.get_by_role("button", name="See the recommendation").click()
+    expect(page).to_have_url(re.compile(r"/assessments/\d+/$"))
+
+
+def _hold_checks(page: Page) -> list[Route]:
+    """A slow network: field checks wait until `_release_checks`."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/check/", hold)
+    return held
+
+
+def _release_checks(page: Page, held: list[Route]) -> None:
+    assert held, "no field check was sent"
+    for route in held:
+        route.continue_()
+    page.unroute("**/check/")
+    for route in held:  # answered, so the database is left alone when the test ends
+        route.request.response()
+
+
+def _expect_recommendation(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Order API: {name}")
+    expect(page.get_by_text("Recommended:")).to_contain_text(f"Recommended: {name},")
+
+
+def _serious_violations(page: Page) -> str:
+    """axe-core's serious and critical violations on the page as it is now, one a line."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target'][0]}"
+        f" [{len(v['nodes'])} node(s)]"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    )
+
+
+def test_it_recommends_serverless_for_a_spiky_workload(page: Page, framework: Framework) -> None:
+    _start(page)
+
+    _complete(page, framework, BASE_ANSWERS)
+
+    _expect_recommendation(page, "Serverless")
+
+
+def test_it_recommends_containers_for_a_steady_busy_workload(
+    page: Page, framework: Framework
+) -> None:
+    _start(page)
+
+    _complete(page, framework, {**STEADY_ANSWERS, "utilization_percent": 80})
+
+    _expect_recommendation(page, "Containers")
+
+
+def test_it_updates_the_leaning_while_answering_without_a_reload(
+    page: Page, framework: Framework
+) -> None:
+    _start(page)
+    traffic = _section(framework, "traffic")
+    pattern = _group(page, framework.question("traffic_pattern"))
+    leaning = page.get_by_role("complementary", name="Leaning so far")
+    outcome = leaning.get_by_test_id("leaning-outcome")
+    expect(leaning).to_contain_text("Answer a question to see where the workload leans.")
+    page.evaluate("() => { window.__marker = 1 }")
+
+    _tick(page, _choice(pattern, "radio", _by_value(traffic.questions[0], "spiky")))
+    expect(outcome).to_have_text("Serverless")
+    _tick(page, _choice(pattern, "radio", _by_value(traffic.questions[0], "steady")))
+    _answer(page, framework.question("utilization_percent"), 90)
+
+    expect(outcome).to_have_text("Containers")
+    assert page.evaluate("() => window.__marker") == 1, "the page was reloaded"
+
+
+def test_it_keeps_the_answers_when_going_back(page: Page, framework: Framework) -> None:
+    _start(page)
+    traffic, latency = _section(framework, "traffic"), _section(framework, "latency")
+    _answer_step(page, traffic, BASE_ANSWERS)
+    _next(page, framework, traffic)
+    _answer_step(page, latency, {**BASE_ANSWERS, "latency_target": "under_200ms"})
+
+    page.get_by_role("button", name="Back").click()
+    expect(_step_heading(page, 1, "Traffic shape")).to_be_visible()
+    expect(page).to_have_url(re.compile("/steps/traffic/$"))
+    _next(page, framework, traffic)
+
+    question = framework.question("latency_target")
+    target = _choice(_group(page, question), "radio", _by_value(question, "under_200ms"))
+    expect(target).to_be_checked()
+    expect(
+        _group(page, framework.question("user_facing")).get_by_role("radio", name="Yes")
+    ).to_be_checked()
+    runtime = _group(page, framework.question("runtime"))
+    expect(runtime.get_by_role("radio", name="Python", exact=True)).to_be_checked()
+
+
+def test_it_resumes_on_reload_and_follows_the_back_button(page: Page, framework: Framework) -> None:
+    _start(page)
+    traffic, latency, state = (_section(framework, s) for s in ("traffic", "latency", "state"))
+    _answer_step(page, traffic, BASE_ANSWERS)
+    _next(page, framework, traffic)
+    _answer_step(page, latency, BASE_ANSWERS)
+    _next(page, framework, latency)
+
+    page.reload()
+
+    expect(page).to_have_url(re.compile("/steps/state/$"))
+    expect(_step_heading(page, 3, "State")).to_be_visible()
+
+    _answer_step(page, state, BASE_ANSWERS)
+    page.evaluate("() => { window.__marker = 1 }")
+    _next(page, framework, state)
+    assert page.evaluate("() => window.__marker") == 1, "the step change reloaded the page"
+
+    page.go_back()
+
+    expect(page).to_have_url(re.compile("/steps/state/$"))
+    expect(_step_heading(page, 3, "State")).to_be_visible()
+    where = _group(page, framework.question("state"))
+    expect(where.get_by_role("radio", name=_starts("In a database or cache"))).to_be_checked()
+
+
+def test_it_shows_the_saved_answers_after_the_browser_back_button(
+    page: Page, framework: Framework
+) -> None:
+    _start(page)
+    traffic, latency = _section(framework, "traffic"), _section(framework, "latency")
+    _answer_step(page, traffic, BASE_ANSWERS)
+    _next(page, framework, traffic)
+    held = _hold_checks(page)  # the checks of step 2 come back only after Next has moved on
+    target = framework.question("latency_target")
+    _choice(_group(page, target), "radio", _by_value(target, "under_1s")).check()
+    _group(page, framework.question("user_facing")).get_by_role("radio", name="Yes").check()
+    python = _group(page, framework.question("runtime")).get_by_role("radio", name="Python")
+    python.check()
+    _next(page, framework, latency)
+    _release_checks(page, held)
+    assert Assessment.objects.get(name="Order API").answers["runtime"] == "python"
+
+    page.go_back()
+
+    expect(_step_heading(page, 2, "Latency")).to_be_visible()
+    expect(python).to_be_checked(timeout=2_000)
+
+
+def test_it_keeps_a_change_made_while_the_previous_one_is_checked(
+    page: Page, framework: Framework
+) -> None:
+    _start(page)
+    question = framework.question("traffic_pattern")
+    group = _group(page, question)
+    steady = _choice(group, "radio", _by_value(question, "steady"))
+    held = _hold_checks(page)
+
+    _choice(group, "radio", _by_value(question, "spiky")).check()
+    steady.check()
+    page.evaluate("() => { document.querySelector('#q-traffic_pattern').dataset.old = '1' }")
+    _release_checks(page, held)
+
+    expect(page.locator("#q-traffic_pattern[data-old]")).to_have_count(0)
+    expect(steady).to_be_checked(timeout=2_000)
+
+
+def test_it_shows_the_knockout_of_a_40_minute_job(page: Page, framework: Framework) -> None:
+    reason = next(k.reason for k in framework.knockouts if k.id == "job-over-15-minutes")
+    _start(page)
+
+    _complete(page, framework, {**BASE_ANSWERS, "max_duration_minutes": 40})
+
+    expect(page.get_by_role("region", name="Ruled out")).to_contain_text(reason)
+
+
+def test_it_shows_a_field_error_beside_the_field_on_change(
+    page: Page, framework: Framework
+) -> None:
+    _start(page)
+    _answer(page, framework.question("traffic_pattern"), "spiky")
+    _answer(page, framework.question("peak_rps"), 50)
+    monthly = _number(page, framework.question("monthly_requests").label)
+
+    monthly.fill("-5")
+    monthly.press("Tab")
+
+    expect(page.locator("#q-monthly_requests")).to_contain_text(
+        "Enter an integer from 0 to 1,000,000,000,000."
+    )
+    _settled(page)
+    expect(page.locator("#q-peak_rps")).not_to_contain_text("Enter")
+    expect(monthly).to_have_value("-5")
+    expect(_number(page, framework.question("peak_rps").label)).to_have_value("50")
+    pattern = _group(page, framework.question("traffic_pattern"))
+    expect(pattern.get_by_role("radio", name=_starts("Spiky"))).to_be_checked()
+
+
+def test_it_has_no_serious_accessibility_violations(page: Page, framework: Framework) -> None:
+    _start(page)
+    assert not (found := _serious_violations(page)), f"first step:\n{found}"
+
+    for section in framework.sections:
+        _answer_step(page, section, BASE_ANSWERS)
+        _next(page, framework, section)
+    assert not (found := _serious_violations(page)), f"review step:\n{found}"
+
+    page.get_by_role("button", name="See the recommendation").click()
+    _expect_recommendation(page, "Serverless")
+    assert not (found := _serious_violations(page)), f"results page:\n{found}"
