@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format check bench clean
+.PHONY: run demo test lint format check bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ $(VENV)/.dev: $(BIN)/activate
 run: $(BIN)/activate
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py ensure_demo_user
+	@echo "Tip: 'make demo' fills an empty database with teams, users and a dozen decisions."
 	$(BIN)/python manage.py runserver $(HOST)
+
+demo: $(BIN)/activate
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
@@ -37,6 +42,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/wizard.py
 	$(BIN)/python benchmarks/adr.py
+	$(BIN)/python benchmarks/portal.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
