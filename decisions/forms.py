@@ -19,7 +19,9 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class DecisionForm(forms.Form):
+class DecisionTextForm(forms.Form):
+    """The text of an ADR that people write: shared by the create and the edit forms."""
+
     title = forms.CharField(max_length=200)
     context = forms.CharField(
         label="Context and problem statement",
@@ -32,11 +34,32 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5_000,
         required=False,
-        help_text="One per line. Prefilled with the answers that weighed most.",
+        help_text="One per line.",
     )
     decision_makers = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
     consulted = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
     informed = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the decision a title.")
+        return title
+
+    def text_fields(self) -> dict[str, Any]:
+        """The cleaned text as the services take it: lists split, names trimmed."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "context": data["context"],
+            "drivers": split_lines(data["drivers"]),
+            "decision_makers": split_names(data["decision_makers"]),
+            "consulted": split_names(data["consulted"]),
+            "informed": split_names(data["informed"]),
+        }
+
+
+class DecisionForm(DecisionTextForm):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(), required=False, empty_label="No team"
     )
@@ -54,33 +77,14 @@ class DecisionForm(forms.Form):
         field = self.fields["team"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Team.objects.filter(members=user)
-
-    def clean_title(self) -> str:
-        title: str = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Give the decision a title.")
-        return title
+        self.fields[
+            "drivers"
+        ].help_text = "One per line, drafted from the answers that weighed most."
 
 
-class DecisionEditForm(forms.Form):
-    """The editable text of a decision; `base_version` is the version the edit started from."""
+class DecisionEditForm(DecisionTextForm):
+    """`base_version` is the version the edit started from (optimistic locking)."""
 
-    title = forms.CharField(max_length=200)
-    context = forms.CharField(
-        label="Context and problem statement",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20_000,
-    )
-    drivers = forms.CharField(
-        label="Decision drivers",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5_000,
-        required=False,
-        help_text="One per line.",
-    )
-    decision_makers = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
-    consulted = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
-    informed = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
     note = forms.CharField(
         label="What changed",
         max_length=300,
@@ -88,12 +92,6 @@ class DecisionEditForm(forms.Form):
         help_text="A short note for the history.",
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def clean_title(self) -> str:
-        title: str = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError("Give the decision a title.")
-        return title
 
 
 class CommentForm(forms.Form):

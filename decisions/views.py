@@ -17,13 +17,7 @@ from advisor.framework import default_framework
 from advisor.selectors import assessments_visible_to
 from advisor.services import assessment_reassess
 from decisions.documents import adr_document
-from decisions.forms import (
-    CommentForm,
-    DecisionEditForm,
-    DecisionForm,
-    split_lines,
-    split_names,
-)
+from decisions.forms import CommentForm, DecisionEditForm, DecisionForm
 from decisions.history import revision_diff
 from decisions.models import Decision
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
@@ -102,14 +96,9 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
             author=request.user,
             assessment=assessment,
             snapshot=snapshot,
-            title=data["title"],
-            context=data["context"],
-            drivers=split_lines(data["drivers"]),
-            decision_makers=split_names(data["decision_makers"]),
-            consulted=split_names(data["consulted"]),
-            informed=split_names(data["informed"]),
             team=data["team"],
             status=data["status"],
+            **form.text_fields(),
         )
         return redirect(decision)
     context = {"form": form, "assessment": assessment, "result": result, "replaces": replaces}
@@ -283,13 +272,8 @@ def decision_edit_view(request: Request, number: int) -> HttpResponse:
                 decision=decision,
                 actor=request.user,
                 base_version=data["base_version"],
-                title=data["title"],
-                context=data["context"],
-                drivers=split_lines(data["drivers"]),
-                decision_makers=split_names(data["decision_makers"]),
-                consulted=split_names(data["consulted"]),
-                informed=split_names(data["informed"]),
                 note=data["note"],
+                **form.text_fields(),
             )
         except EditConflict as exc:
             conflict, status = str(exc), 409

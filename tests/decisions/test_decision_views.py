@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
-from advisor.models import Assessment, Team
+from advisor.models import Assessment
 from decisions.models import Decision
 from decisions.render.context import Snapshot
 from decisions.services import decision_create
@@ -32,34 +32,6 @@ def pdf_cache(settings, tmp_path):
             "LOCATION": str(tmp_path / "pdf-cache"),
         },
     }
-
-
-@pytest.fixture
-def team():
-    return Team.objects.create(name="Payments", slug="payments")
-
-
-@pytest.fixture
-def alice(django_user_model, team):
-    user = django_user_model.objects.create_user(
-        username="alice", password="pw-alice-123", first_name="Alice", last_name="Architect"
-    )
-    team.members.add(user)
-    return user
-
-
-@pytest.fixture
-def bob(django_user_model, team):
-    user = django_user_model.objects.create_user(username="bob", password="pw-bob-123")
-    team.members.add(user)
-    return user
-
-
-@pytest.fixture
-def charlie(django_user_model):
-    user = django_user_model.objects.create_user(username="charlie", password="pw-charlie-1")
-    Team.objects.create(name="Search", slug="search").members.add(user)
-    return user
 
 
 def _client(user) -> Client:

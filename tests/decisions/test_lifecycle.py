@@ -6,15 +6,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection, connections
 
-from advisor.engine import evaluate_raw
-from advisor.framework import default_framework
-from advisor.models import Team
 from decisions.models import AuditEntry, Decision, Review, Revision
-from decisions.render.context import Snapshot
-from decisions.roles import REVIEWERS_GROUP
 from decisions.services import (
     TRANSITIONS,
     EditConflict,
@@ -22,85 +16,14 @@ from decisions.services import (
     allowed_actions,
     decision_approve,
     decision_comment,
-    decision_create,
     decision_edit,
     decision_request_changes,
     decision_transition,
 )
-from tests.conftest import BASE_ANSWERS
+from tests.decisions.conftest import make_decision, make_reviewer, snapshot_for
 
 pytestmark = pytest.mark.django_db
 Status = Decision.Status
-
-
-@pytest.fixture
-def team():
-    return Team.objects.create(name="Payments", slug="payments")
-
-
-@pytest.fixture
-def alice(django_user_model, team):
-    user = django_user_model.objects.create_user(username="alice", password="pw-alice-123")
-    team.members.add(user)
-    return user
-
-
-@pytest.fixture
-def bob(django_user_model, team):
-    user = django_user_model.objects.create_user(username="bob", password="pw-bob-123")
-    team.members.add(user)
-    return user
-
-
-@pytest.fixture
-def charlie(django_user_model):
-    user = django_user_model.objects.create_user(username="charlie", password="pw-charlie-1")
-    Team.objects.create(name="Search", slug="search").members.add(user)
-    return user
-
-
-def _reviewer(django_user_model, name: str):
-    user = django_user_model.objects.create_user(username=name, password=f"pw-{name}-123")
-    Group.objects.get_or_create(name=REVIEWERS_GROUP)[0].user_set.add(user)
-    return user
-
-
-@pytest.fixture
-def rita(django_user_model):
-    return _reviewer(django_user_model, "rita")
-
-
-@pytest.fixture
-def ravi(django_user_model):
-    return _reviewer(django_user_model, "ravi")
-
-
-SNAPSHOT = None
-
-
-def _snapshot() -> Snapshot:
-    global SNAPSHOT
-    if SNAPSHOT is None:
-        framework = default_framework()
-        SNAPSHOT = Snapshot.capture(framework, evaluate_raw(framework, BASE_ANSWERS))
-    return SNAPSHOT
-
-
-def _decision(author, team, status=Status.PROPOSED, replaces=None) -> Decision:
-    return decision_create(
-        author=author,
-        assessment=None,
-        snapshot=_snapshot(),
-        title="Use serverless for Orders",
-        context="Orders needs a home.",
-        drivers=["Spiky traffic"],
-        decision_makers=["Alice"],
-        consulted=[],
-        informed=[],
-        team=team,
-        status=status,
-        replaces=replaces,
-    )
 
 
 def _actions(decision: Decision) -> list[tuple[str, str, str]]:
@@ -114,13 +37,13 @@ def _set_status(decision: Decision, status: str) -> Decision:
 
 
 def test_creation_writes_a_revision_an_audit_entry_and_flags(alice, team):
-    decision = _decision(alice, team, Status.DRAFT)
+    decision = make_decision(alice, team, Status.DRAFT)
 
     assert _actions(decision) == [("created", "", "draft")]
     assert list(decision.revisions.values_list("version", flat=True)) == [1]
     assert decision.outcome == "serverless"
     assert decision.flags.filter(kind="anti_pattern").count() == len(
-        _snapshot().recommendation.anti_patterns
+        snapshot_for().recommendation.anti_patterns
     )
 
 
@@ -136,7 +59,7 @@ def test_creation_writes_a_revision_an_audit_entry_and_flags(alice, team):
 def test_every_allowed_move_changes_status_and_is_audited_once(
     request, alice, team, name, source, target, actor
 ):
-    decision = _set_status(_decision(alice, team, Status.DRAFT), source)
+    decision = _set_status(make_decision(alice, team, Status.DRAFT), source)
     user = request.getfixturevalue(actor)
 
     decision_transition(decision=decision, actor=user, name=name, note="why not")
@@ -150,7 +73,7 @@ def test_every_allowed_move_changes_status_and_is_audited_once(
 
 @pytest.mark.parametrize("status", [s for s in Status if s != Status.DRAFT])
 def test_submit_is_refused_from_any_other_status(alice, team, status):
-    decision = _set_status(_decision(alice, team, Status.DRAFT), status)
+    decision = _set_status(make_decision(alice, team, Status.DRAFT), status)
 
     with pytest.raises(TransitionError, match="only a draft decision"):
         decision_transition(decision=decision, actor=alice, name="submit")
@@ -163,7 +86,7 @@ def test_submit_is_refused_from_any_other_status(alice, team, status):
 @pytest.mark.parametrize("name", ["reject", "deprecate"])
 def test_review_moves_are_refused_to_non_reviewers(alice, bob, charlie, team, name):
     status = Status.PROPOSED if name == "reject" else Status.ACCEPTED
-    decision = _set_status(_decision(alice, team), status)
+    decision = _set_status(make_decision(alice, team), status)
     for user in (alice, bob, charlie):
         with pytest.raises(TransitionError, match="Only architecture reviewers"):
             decision_transition(decision=decision, actor=user, name=name)
@@ -172,16 +95,16 @@ def test_review_moves_are_refused_to_non_reviewers(alice, bob, charlie, team, na
 
 
 def test_team_moves_are_refused_to_other_teams(alice, charlie, rita, team):
-    decision = _decision(alice, team, Status.DRAFT)
+    decision = make_decision(alice, team, Status.DRAFT)
 
     for user in (charlie, rita):
         with pytest.raises(TransitionError, match="author or the decision's team"):
             decision_transition(decision=decision, actor=user, name="submit")
 
 
-def test_an_author_cannot_approve_their_own_decision(django_user_model, team):
-    author = _reviewer(django_user_model, "rex")
-    decision = _decision(author, team)
+def test_an_author_cannot_approve_their_ownmake_decision(django_user_model, team):
+    author = make_reviewer(django_user_model, "rex")
+    decision = make_decision(author, team)
 
     with pytest.raises(TransitionError, match="cannot review their own"):
         decision_approve(decision=decision, actor=author)
@@ -193,7 +116,7 @@ def test_an_author_cannot_approve_their_own_decision(django_user_model, team):
 
 
 def test_one_approval_accepts_by_default(alice, rita, team):
-    decision = _decision(alice, team)
+    decision = make_decision(alice, team)
 
     decision_approve(decision=decision, actor=rita, note="Looks right")
 
@@ -205,7 +128,7 @@ def test_one_approval_accepts_by_default(alice, rita, team):
 
 def test_the_number_of_approvals_is_a_setting(alice, rita, ravi, team, settings):
     settings.DECISION_APPROVALS_REQUIRED = 2
-    decision = _decision(alice, team)
+    decision = make_decision(alice, team)
 
     decision_approve(decision=decision, actor=rita)
     decision.refresh_from_db()
@@ -220,7 +143,7 @@ def test_the_number_of_approvals_is_a_setting(alice, rita, ravi, team, settings)
 
 
 def test_requesting_changes_needs_a_note_and_returns_to_draft(alice, rita, team):
-    decision = _decision(alice, team)
+    decision = make_decision(alice, team)
 
     with pytest.raises(TransitionError, match="Say what should change"):
         decision_request_changes(decision=decision, actor=rita, note="  ")
@@ -233,9 +156,9 @@ def test_requesting_changes_needs_a_note_and_returns_to_draft(alice, rita, team)
 
 
 def test_accepting_a_replacement_supersedes_the_old_decision_both_ways(alice, rita, team):
-    old = _decision(alice, team)
+    old = make_decision(alice, team)
     decision_approve(decision=old, actor=rita)
-    new = _decision(alice, team, replaces=old)
+    new = make_decision(alice, team, replaces=old)
 
     decision_approve(decision=new, actor=rita)
 
@@ -248,7 +171,7 @@ def test_accepting_a_replacement_supersedes_the_old_decision_both_ways(alice, ri
 
 
 def test_edits_create_immutable_revisions(alice, bob, team):
-    decision = _decision(alice, team, Status.DRAFT)
+    decision = make_decision(alice, team, Status.DRAFT)
 
     decision_edit(
         decision=decision,
@@ -275,7 +198,7 @@ def test_edits_create_immutable_revisions(alice, bob, team):
 
 
 def test_the_second_of_two_edits_from_the_same_version_is_refused(alice, bob, team):
-    decision = _decision(alice, team, Status.DRAFT)
+    decision = make_decision(alice, team, Status.DRAFT)
     fields: dict = {"drivers": [], "decision_makers": [], "consulted": [], "informed": []}
     decision_edit(decision=decision, actor=alice, base_version=1, title="A", context="a", **fields)
 
@@ -290,7 +213,7 @@ def test_the_second_of_two_edits_from_the_same_version_is_refused(alice, bob, te
 
 @pytest.mark.parametrize("status", [Status.ACCEPTED, Status.REJECTED, Status.SUPERSEDED])
 def test_decided_decisions_are_read_only(alice, team, status):
-    decision = _set_status(_decision(alice, team), status)
+    decision = _set_status(make_decision(alice, team), status)
 
     with pytest.raises(TransitionError, match="read-only"):
         decision_edit(
@@ -307,7 +230,7 @@ def test_decided_decisions_are_read_only(alice, team, status):
 
 
 def test_a_comment_needs_text(alice, team):
-    decision = _decision(alice, team)
+    decision = make_decision(alice, team)
 
     with pytest.raises(TransitionError):
         decision_comment(decision=decision, actor=alice, body=" ")
@@ -341,7 +264,7 @@ def _race(*calls):
 def test_two_concurrent_accepts_accept_once(alice, rita, ravi, team):
     if connection.vendor != "postgresql":
         pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
-    decision = _decision(alice, team)
+    decision = make_decision(alice, team)
 
     results = _race(
         lambda: decision_approve(decision=decision, actor=rita),
@@ -360,7 +283,7 @@ def test_two_concurrent_accepts_accept_once(alice, rita, ravi, team):
 def test_two_concurrent_edits_keep_one_and_refuse_the_other(alice, bob, team):
     if connection.vendor != "postgresql":
         pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
-    decision = _decision(alice, team, Status.DRAFT)
+    decision = make_decision(alice, team, Status.DRAFT)
     fields: dict = {"drivers": [], "decision_makers": [], "consulted": [], "informed": []}
 
     results = _race(

@@ -8,14 +8,12 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from advisor.engine import evaluate_raw
-from advisor.framework import default_framework
 from advisor.models import Assessment, Team
 from decisions.models import AuditEntry, Decision
-from decisions.render.context import Snapshot
 from decisions.roles import REVIEWERS_GROUP
-from decisions.services import decision_approve, decision_create
+from decisions.services import decision_approve
 from tests.conftest import BASE_ANSWERS
+from tests.decisions.conftest import make_decision
 
 pytestmark = pytest.mark.django_db
 Status = Decision.Status
@@ -47,24 +45,6 @@ def _client(user=None, **kwargs) -> Client:
     return client
 
 
-def _decision(author, team, status=Status.PROPOSED, replaces=None) -> Decision:
-    framework = default_framework()
-    return decision_create(
-        author=author,
-        assessment=None,
-        snapshot=Snapshot.capture(framework, evaluate_raw(framework, BASE_ANSWERS)),
-        title="Use serverless for Orders",
-        context="Orders needs a home.",
-        drivers=["Spiky traffic"],
-        decision_makers=["Alice"],
-        consulted=[],
-        informed=[],
-        team=team,
-        status=status,
-        replaces=replaces,
-    )
-
-
 def _read_urls(decision: Decision) -> list[str]:
     n = decision.number
     return [
@@ -75,7 +55,7 @@ def _read_urls(decision: Decision) -> list[str]:
 
 
 def test_it_requires_login(people, team):
-    decision = _decision(people["alice"], team)
+    decision = make_decision(people["alice"], team)
     client = _client()
     urls = [*_read_urls(decision), reverse("decision_list"), reverse("home")]
     for url in urls:
@@ -96,7 +76,7 @@ def test_it_requires_login(people, team):
     [("alice", True), ("bob", True), ("charlie", False), ("rita", False), ("sam", True)],
 )
 def test_it_checks_team_for_drafts(people, team, viewer, sees_draft):
-    draft = _decision(people["alice"], team, Status.DRAFT)
+    draft = make_decision(people["alice"], team, Status.DRAFT)
     client = _client(people[viewer])
 
     for url in _read_urls(draft):
@@ -107,8 +87,8 @@ def test_it_checks_team_for_drafts(people, team, viewer, sees_draft):
 
 
 @pytest.mark.parametrize("viewer", ["alice", "bob", "charlie", "rita", "sam"])
-def test_everyone_signed_in_reads_a_proposed_decision(people, team, viewer):
-    decision = _decision(people["alice"], team)
+def test_everyone_signed_in_reads_a_proposedmake_decision(people, team, viewer):
+    decision = make_decision(people["alice"], team)
 
     for url in _read_urls(decision):
         assert _client(people[viewer]).get(url).status_code == 200, url
@@ -119,7 +99,7 @@ def test_everyone_signed_in_reads_a_proposed_decision(people, team, viewer):
     [("alice", False), ("bob", False), ("charlie", False), ("rita", True), ("sam", False)],
 )
 def test_only_reviewers_approve(people, team, viewer, allowed):
-    decision = _decision(people["alice"], team)
+    decision = make_decision(people["alice"], team)
     url = reverse("decision_action", args=[decision.number, "approve"])
 
     response = _client(people[viewer]).post(url, {"note": "ok"})
@@ -139,7 +119,7 @@ def test_only_reviewers_approve(people, team, viewer, allowed):
     [("alice", True), ("bob", True), ("charlie", False), ("rita", False), ("sam", False)],
 )
 def test_only_the_team_submits_and_edits(people, team, viewer, allowed):
-    draft = _decision(people["alice"], team, Status.DRAFT)
+    draft = make_decision(people["alice"], team, Status.DRAFT)
     client = _client(people[viewer])
 
     edit = client.get(reverse("decision_edit", args=[draft.number]))
@@ -155,7 +135,7 @@ def test_only_the_team_submits_and_edits(people, team, viewer, allowed):
 
 
 def test_a_refused_htmx_action_swaps_the_panel_with_the_reason(people, team):
-    decision = _decision(people["alice"], team)
+    decision = make_decision(people["alice"], team)
     url = reverse("decision_action", args=[decision.number, "approve"])
 
     response = _client(people["bob"]).post(url, headers={"HX-Request": "true"})
@@ -167,7 +147,7 @@ def test_a_refused_htmx_action_swaps_the_panel_with_the_reason(people, team):
 
 
 def test_comments_post_with_and_without_javascript(people, team):
-    decision = _decision(people["alice"], team)
+    decision = make_decision(people["alice"], team)
     client = _client(people["charlie"])
     url = reverse("decision_comment", args=[decision.number])
 
@@ -183,7 +163,7 @@ def test_comments_post_with_and_without_javascript(people, team):
 
 
 def test_an_empty_comment_is_refused_and_kept_out(people, team):
-    decision = _decision(people["alice"], team)
+    decision = make_decision(people["alice"], team)
 
     response = _client(people["bob"]).post(
         reverse("decision_comment", args=[decision.number]), {"body": ""}
@@ -194,7 +174,7 @@ def test_an_empty_comment_is_refused_and_kept_out(people, team):
 
 
 def test_the_timeline_interleaves_transitions_reviews_and_comments(people, team):
-    decision = _decision(people["alice"], team)
+    decision = make_decision(people["alice"], team)
     client = _client(people["rita"])
     client.post(reverse("decision_comment", args=[decision.number]), {"body": "First look"})
     client.post(reverse("decision_action", args=[decision.number, "approve"]), {"note": "Fine"})
@@ -207,7 +187,7 @@ def test_the_timeline_interleaves_transitions_reviews_and_comments(people, team)
 
 
 def test_an_edit_conflict_keeps_the_typed_text(people, team):
-    draft = _decision(people["alice"], team, Status.DRAFT)
+    draft = make_decision(people["alice"], team, Status.DRAFT)
     url = reverse("decision_edit", args=[draft.number])
     form = {
         "title": "Alice's title",
@@ -234,7 +214,7 @@ def test_an_edit_conflict_keeps_the_typed_text(people, team):
 
 
 def test_the_history_shows_a_diff_between_versions(people, team):
-    draft = _decision(people["alice"], team, Status.DRAFT)
+    draft = make_decision(people["alice"], team, Status.DRAFT)
     _client(people["alice"]).post(
         reverse("decision_edit", args=[draft.number]),
         {
@@ -260,7 +240,7 @@ def test_the_history_shows_a_diff_between_versions(people, team):
 
 
 def test_reassess_starts_a_prefilled_assessment_whose_adr_supersedes(people, team):
-    old = _decision(people["alice"], team)
+    old = make_decision(people["alice"], team)
     decision_approve(decision=old, actor=people["rita"])
     client = _client(people["alice"])
 
@@ -288,8 +268,8 @@ def test_reassess_starts_a_prefilled_assessment_whose_adr_supersedes(people, tea
 
 
 def test_the_dashboard_shows_what_waits_for_a_reviewer(people, team):
-    decision = _decision(people["alice"], team)
-    draft = _decision(people["alice"], team, Status.DRAFT)
+    decision = make_decision(people["alice"], team)
+    draft = make_decision(people["alice"], team, Status.DRAFT)
 
     rita_page = _client(people["rita"]).get(reverse("home")).content.decode()
     bob_page = _client(people["bob"]).get(reverse("home")).content.decode()

@@ -1,0 +1,279 @@
+"""The review portal in Chromium with htmx on: the decision log's search and filters, a review
+from comment to approval, who is offered the Approve button, and axe-core on the portal pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import Locator, Page, expect
+
+from advisor.engine import evaluate_raw
+from advisor.framework import default_framework
+from advisor.models import Team
+from decisions.models import Decision
+from decisions.render.context import Snapshot
+from decisions.roles import REVIEWERS_GROUP
+from decisions.services import decision_approve, decision_create, decision_transition
+from tests.browser.conftest import PASSWORD
+from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+BLOCKING_IMPACTS = {"serious", "critical"}
+Status = Decision.Status
+
+
+@pytest.fixture
+def team() -> Team:
+    return Team.objects.create(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def people(django_user_model: Any, team: Team) -> dict[str, User]:
+    """alice writes for Payments, bob is her team-mate, rita and ray review architecture."""
+    make = django_user_model.objects.create_user
+    people = {name: make(username=name, password=PASSWORD) for name in ("alice", "bob", "rita")}
+    people["ray"] = make(username="ray", password=PASSWORD)
+    team.members.add(people["alice"], people["bob"])
+    reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    reviewers.user_set.add(people["rita"], people["ray"])
+    return people
+
+
+@pytest.fixture
+def log(people: dict[str, User], team: Team) -> dict[str, Decision]:
+    """A log with a decision in each of draft, proposed (two), accepted and rejected."""
+    alice, bob, ray = people["alice"], people["bob"], people["ray"]
+    orders = _decision(alice, team, "Use serverless for Orders")
+    billing = _decision(bob, team, "Run Billing on containers", STEADY_ANSWERS)
+    ledger = _decision(alice, team, "Keep the Ledger on containers", STEADY_ANSWERS)
+    decision_approve(decision=ledger, actor=ray, note="Fits the platform.")
+    refunds = _decision(bob, team, "Refunds on serverless functions")
+    decision_transition(decision=refunds, actor=ray, name="reject", note="Too little traffic.")
+    notes = _decision(alice, team, "Release notes site", status=Status.DRAFT)
+    return {"orders": orders, "billing": billing, "ledger": ledger, "refunds": refunds, "notes": notes}
+
+
+def _decision(
+    author: User,
+    team: Team,
+    title: str,
+    answers: dict[str, Any] = BASE_ANSWERS,
+    status: str = Status.PROPOSED,
+) -> Decision:
+    framework = default_framework()
+    return decision_create(
+        author=author,
+        assessment=None,
+        snapshot=Snapshot.capture(framework, evaluate_raw(framework, answers)),
+        title=title,
+        context=f"{title}: the team needs a place to run it.",
+        drivers=["Spiky traffic"],
+        decision_makers=[author.username],
+        consulted=[],
+        informed=[],
+        team=team,
+        status=status,
+    )
+
+
+def _sign_in(page: Page, user: User) -> Page:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    return page
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def _open_log(page: Page) -> None:
+    page.goto("/decisions/")
+    expect(page.get_by_role("heading", name="Decision log")).to_be_visible()
+    page.wait_for_load_state()  # htmx is deferred: the heading can show before it is ready
+
+
+def _rows(page: Page) -> Locator:
+    return page.locator("#decision-results tbody tr")
+
+
+def _status_cells(page: Page) -> Locator:
+    return _rows(page).locator("td:nth-child(3)")
+
+
+def _mark(page: Page) -> None:
+    page.evaluate("() => { window.__marker = 1 }")
+
+
+def _assert_not_reloaded(page: Page, what: str) -> None:
+    assert page.evaluate("() => window.__marker") == 1, f"{what} reloaded the page"
+
+
+def _open_decision(page: Page, decision: Decision) -> None:
+    page.goto(decision.get_absolute_url())
+    expect(page.get_by_role("heading", name="Review", exact=True)).to_be_visible()
+    page.wait_for_load_state()
+
+
+def _review(page: Page) -> Locator:
+    return page.get_by_role("region", name="Review", exact=True)
+
+
+def _timeline(page: Page) -> Locator:
+    return page.get_by_role("region", name="Timeline")
+
+
+def _serious_violations(page: Page) -> str:
+    """axe-core's serious and critical violations on the page as it is now, one a line."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"][0]) for node in v["nodes"][:5])
+        + f" [{len(v['nodes'])} node(s)]"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    )
+
+
+def test_it_takes_a_reviewer_from_search_to_approval(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision]
+) -> None:
+    page = _sign_in(anonymous_page, people["rita"])
+    billing = log["billing"]
+    _open_log(page)
+    expect(_rows(page)).to_have_count(4)  # rita sees everything but the team's draft
+    _mark(page)
+
+    page.get_by_role("searchbox", name="Search").press_sequentially("billing")
+
+    expect(_rows(page)).to_have_count(1)
+    expect(_rows(page).first).to_contain_text("Run Billing on containers")
+    expect(page).to_have_url(re.compile(r"[?&]q=billing(&|$)"))
+    _assert_not_reloaded(page, "the search")
+
+    page.get_by_role("link", name=billing.adr_id).click()
+    expect(page).to_have_url(re.compile(rf"/decisions/{billing.number}/$"))
+    expect(page.get_by_test_id("status")).to_have_text("Proposed")
+    page.wait_for_load_state()
+    _mark(page)
+
+    timeline = _timeline(page)
+    timeline.get_by_label("Comment").fill("Have we sized the **worker pool**?")
+    timeline.get_by_role("button", name="Comment").click()
+
+    comment = timeline.locator("li", has_text="rita commented")
+    expect(comment).to_contain_text("Have we sized the worker pool?")
+    expect(comment.locator("strong", has_text="worker pool")).to_be_visible()  # Markdown
+    expect(timeline.get_by_label("Comment")).to_have_value("")
+    _assert_not_reloaded(page, "the comment")
+
+    review = _review(page)
+    review.get_by_label(re.compile("^Note")).fill("Sized for peak; go ahead.")
+    review.get_by_role("button", name="Approve").click()
+
+    expect(page.get_by_test_id("status")).to_have_text("Accepted")
+    approval = _timeline(page).locator("li", has_text="rita approved it")
+    expect(approval).to_contain_text("(proposed → accepted)")
+    expect(approval).to_contain_text("Sized for peak; go ahead.")
+    expect(_timeline(page)).to_contain_text("rita review: Approved (version 1)")
+    expect(_review(page).get_by_role("button", name="Approve")).to_have_count(0)
+    billing.refresh_from_db()
+    assert billing.status == Status.ACCEPTED
+    assert list(billing.audit.values_list("action", flat=True)) == ["created", "approved"]
+
+
+def test_it_filters_the_log_by_status_without_a_reload_and_goes_back(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision]
+) -> None:
+    page = _sign_in(anonymous_page, people["alice"])
+    _open_log(page)
+    expect(_rows(page)).to_have_count(5)  # alice also sees her team's draft
+    _mark(page)
+
+    page.get_by_label("Status").select_option(label="Proposed")
+
+    expect(_rows(page)).to_have_count(2)
+    expect(_status_cells(page)).to_have_text(["Proposed", "Proposed"])
+    expect(page).to_have_url(re.compile(r"[?&]status=proposed(&|$)"))
+    expect(page.get_by_test_id("count")).to_contain_text("2 decisions")
+    _assert_not_reloaded(page, "the status filter")
+
+    page.get_by_label("Status").select_option(label="Accepted")
+
+    expect(_status_cells(page)).to_have_text(["Accepted"])
+    expect(page).to_have_url(re.compile(r"[?&]status=accepted(&|$)"))
+    _assert_not_reloaded(page, "the second status filter")
+
+    page.go_back()
+
+    expect(page).to_have_url(re.compile(r"[?&]status=proposed(&|$)"))
+    expect(_status_cells(page)).to_have_text(["Proposed", "Proposed"])
+
+    page.go_back()
+
+    expect(page).to_have_url(re.compile(r"/decisions/$"))
+    expect(_rows(page)).to_have_count(5)
+    expect(_status_cells(page)).to_have_text(
+        ["Draft", "Rejected", "Accepted", "Proposed", "Proposed"]
+    )
+
+
+def test_it_offers_approve_only_to_a_reviewer_who_is_not_the_author(
+    anonymous_page: Page, people: dict[str, User], team: Team, log: dict[str, Decision]
+) -> None:
+    orders = log["orders"]  # proposed by alice
+
+    page = _sign_in(anonymous_page, people["bob"])  # her team-mate, not a reviewer
+    _open_decision(page, orders)
+    expect(page.get_by_test_id("status")).to_have_text("Proposed")
+    expect(_review(page).get_by_role("button", name="Withdraw to draft")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reject")).to_have_count(0)
+    expect(page.get_by_role("button", name="Request changes")).to_have_count(0)
+    _sign_out(page)
+
+    own = _decision(people["rita"], team, "Rita's own serverless proposal")
+    page = _sign_in(page, people["rita"])  # a reviewer, but the author of `own`
+    _open_decision(page, own)
+    expect(page.get_by_test_id("status")).to_have_text("Proposed")
+    expect(_review(page).get_by_role("button", name="Withdraw to draft")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reject")).to_have_count(0)
+
+    _open_decision(page, orders)  # the same reviewer is offered Approve on someone else's
+    expect(_review(page).get_by_role("button", name="Approve")).to_be_visible()
+
+
+def test_it_has_no_serious_accessibility_violations_on_the_portal(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision]
+) -> None:
+    page = _sign_in(anonymous_page, people["rita"])
+
+    _open_log(page)
+    expect(_rows(page)).to_have_count(4)
+    assert not (found := _serious_violations(page)), f"decision log:\n{found}"
+
+    page.get_by_label("Status").select_option(label="Accepted")
+    expect(_status_cells(page)).to_have_text(["Accepted"])
+    assert not (found := _serious_violations(page)), f"filtered decision log:\n{found}"
+
+    _open_decision(page, log["orders"])
+    assert not (found := _serious_violations(page)), f"decision page:\n{found}"
+
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Architecture decisions")).to_be_visible()
+    expect(page.get_by_role("region", name="Awaiting my review")).to_contain_text(
+        log["orders"].adr_id
+    )
+    assert not (found := _serious_violations(page)), f"dashboard:\n{found}"
