@@ -219,11 +219,15 @@ def test_it_filters_the_log_by_status_without_a_reload_and_goes_back(
 
     expect(page).to_have_url(re.compile(r"[?&]status=proposed(&|$)"))
     expect(_status_cells(page)).to_have_text(["Proposed", "Proposed"])
+    expect(page.get_by_label("Status")).to_have_value("proposed")
+    # With no history cache htmx reloads the page on Back; a person waits for it to be ready.
+    page.wait_for_load_state()
 
     page.go_back()
 
     expect(page).to_have_url(re.compile(r"/decisions/$"))
     expect(_rows(page)).to_have_count(5)
+    expect(page.get_by_label("Status")).to_have_value("")
     expect(_status_cells(page)).to_have_text(
         ["Draft", "Rejected", "Accepted", "Proposed", "Proposed"]
     )
