@@ -56,7 +56,13 @@ def log(people: dict[str, User], team: Team) -> dict[str, Decision]:
     refunds = _decision(bob, team, "Refunds on serverless functions")
     decision_transition(decision=refunds, actor=ray, name="reject", note="Too little traffic.")
     notes = _decision(alice, team, "Release notes site", status=Status.DRAFT)
-    return {"orders": orders, "billing": billing, "ledger": ledger, "refunds": refunds, "notes": notes}
+    return {
+        "orders": orders,
+        "billing": billing,
+        "ledger": ledger,
+        "refunds": refunds,
+        "notes": notes,
+    }
 
 
 def _decision(
