@@ -47,9 +47,16 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(_line(block) for block in blocks) or "No context was given."
 
 
+# What YAML does not allow in a document beyond the control characters JSON already escapes:
+# DEL, the C1 controls, lone surrogates, non-characters, and the line and paragraph separators.
+YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def _yaml_string(value: str) -> str:
-    # JSON strings are valid YAML scalars, and quoting keeps "---", ":" or "#" inert.
-    return json.dumps(value, ensure_ascii=False)
+    # JSON strings are valid YAML scalars, and quoting keeps "---", ":" or "#" inert. Names stay
+    # readable (no ASCII-only escaping); what YAML would reject is written as a \u escape.
+    quoted = json.dumps(value, ensure_ascii=False)
+    return YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
 
 
 def _yaml_list(values: list[str]) -> str:

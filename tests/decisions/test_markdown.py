@@ -121,3 +121,13 @@ def test_front_matter_survives_hostile_names():
     front = _front_matter(markdown)
     assert front["status"] == "proposed"
     assert front["decision-makers"] == names
+
+
+def test_front_matter_escapes_what_yaml_refuses_and_keeps_names_readable():
+    names = ["Bob\x7f", "Zoë\x85 Smith", "Line\u2028Separator", "Ünïcödé"]
+    markdown = render_markdown(make_document(decision_makers=names, consulted=["Nul\x00"]))
+
+    front = _front_matter(markdown)
+    assert front["decision-makers"] == names
+    assert front["consulted"] == ["Nul\x00"]
+    assert '"Ünïcödé"' in markdown, "plain non-ASCII letters stay as they are"
