@@ -62,7 +62,17 @@ def database_from_url(url: str) -> dict[str, object]:
             path = path[1:]
         if not path:
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file: sqlite:///db.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / path}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / path,
+            # SQLite ignores row locks; taking the write lock when a transaction begins makes a
+            # second concurrent edit or transition wait for the first (and then be refused as a
+            # conflict) instead of failing with "database is locked".
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # Tests run on a file rather than in memory, so threads get connections of their own
+            # and the concurrency tests see SQLite's real locking.
+            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+        }
     if parts.scheme in ("postgres", "postgresql"):
         name = unquote(parts.path.lstrip("/"))
         if not name:

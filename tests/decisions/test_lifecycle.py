@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from decisions.models import AuditEntry, Decision, Review, Revision
 from decisions.services import (
@@ -262,8 +262,6 @@ def _race(*calls):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_accept_once(alice, rita, ravi, team):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
     decision = make_decision(alice, team)
 
     results = _race(
@@ -281,8 +279,6 @@ def test_two_concurrent_accepts_accept_once(alice, rita, ravi, team):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_edits_keep_one_and_refuse_the_other(alice, bob, team):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locking is exercised on PostgreSQL (CI runs the suite there too)")
     decision = make_decision(alice, team, Status.DRAFT)
     fields: dict = {"drivers": [], "decision_makers": [], "consulted": [], "informed": []}
 
