@@ -101,3 +101,19 @@ class CommentForm(forms.Form):
         max_length=10_000,
         help_text="Markdown is allowed; HTML is shown as text.",
     )
+
+
+class ActionForm(forms.Form):
+    """What a lifecycle button posts: an optional note and the version the person had open."""
+
+    note = forms.CharField(max_length=5_000, required=False)
+    # Absent from older pages and scripts; when present, an action on a version the person has
+    # not seen is refused.
+    version = forms.IntegerField(min_value=1, required=False)
+
+    def refusal(self) -> str:
+        """The form's errors as one sentence for the refusal message."""
+        return " ".join(
+            f"{self.fields[name].label or name.capitalize()}: {' '.join(map(str, errors))}"
+            for name, errors in self.errors.items()
+        )

@@ -40,6 +40,9 @@ class Decision(models.Model):
     outcome = models.CharField(max_length=20, db_index=True)
     # Bumped by every edit; an edit based on an older version is refused (optimistic locking).
     version = models.PositiveIntegerField(default=1)
+    # Bumped each time the decision goes back to draft: approvals from an earlier round of review
+    # no longer count, even when the text comes back unchanged.
+    review_round = models.PositiveIntegerField(default=1)
     # Set when a newer accepted decision replaces this one; `supersedes` is the other direction.
     superseded_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes"
@@ -152,6 +155,7 @@ class Review(models.Model):
     )
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     version = models.PositiveIntegerField()
+    review_round = models.PositiveIntegerField(default=1)
     body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -159,7 +163,7 @@ class Review(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["decision", "reviewer", "version"],
+                fields=["decision", "reviewer", "version", "review_round"],
                 condition=models.Q(verdict="approve"),
                 name="one_approval_per_reviewer_and_version",
             )

@@ -17,10 +17,13 @@ def is_reviewer(user: User | AnonymousUser) -> bool:
 
 
 def acts_for_team(user: User | AnonymousUser, decision: Decision) -> bool:
-    """The author, or a member of the decision's team."""
+    """A member of the decision's team; for a decision without a team, its author.
+
+    An author who leaves the team leaves its decisions with the team.
+    """
     if not user.is_authenticated:
         return False
-    if decision.author_id == user.pk:
-        return True
     team = decision.team
-    return team is not None and team.members.filter(pk=user.pk).exists()
+    if team is None:
+        return decision.author_id == user.pk
+    return team.members.filter(pk=user.pk).exists()

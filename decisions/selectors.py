@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from advisor.models import Team
-from decisions.models import AuditEntry, Decision, Flag, Review
+from decisions.models import AuditEntry, Decision, Flag, Review, Revision
 from decisions.roles import is_reviewer
 
 
@@ -36,11 +36,16 @@ def dashboard(user: User) -> dict[str, Any]:
             reviewer=user,
             verdict=Review.Verdict.APPROVE,
             version=OuterRef("version"),
+            review_round=OuterRef("review_round"),
+        )
+        mine_written = Revision.objects.filter(
+            decision=OuterRef("pk"), version=OuterRef("version"), author=user
         )
         awaiting = list(
             visible.filter(status=Decision.Status.PROPOSED)
             .exclude(author=user)
             .exclude(Exists(mine_approved))
+            .exclude(Exists(mine_written))
             .order_by("number")[:10]
         )
     drafts = list(

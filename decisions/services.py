@@ -172,7 +172,27 @@ def _locked(decision: Decision) -> Decision:
     )
 
 
-def _check(decision: Decision, actor: User, name: str) -> Transition:
+def review_refusal(decision: Decision, actor: User) -> str:
+    """Why this person may not review the decision as it stands, or "" when they may.
+
+    Reviewers review other people's text: neither the author nor whoever wrote the current
+    version (a reviewer on the team who edited it) may pass judgement on it.
+    """
+    if not is_reviewer(actor):
+        return "Only architecture reviewers can do this."
+    if decision.author_id == actor.pk:
+        return "Authors cannot review their own decision."
+    wrote_it = Revision.objects.filter(
+        decision=decision, version=decision.version, author=actor
+    ).exists()
+    if wrote_it:
+        return f"You wrote version {decision.version}; another reviewer must review it."
+    return ""
+
+
+def _check(
+    decision: Decision, actor: User, name: str, seen_version: int | None = None
+) -> Transition:
     transition = TRANSITIONS[name]
     if decision.status != transition.source:
         raise TransitionError(
@@ -181,12 +201,16 @@ def _check(decision: Decision, actor: User, name: str) -> Transition:
             f"{transition.audit.replace('_', ' ')}."
         )
     if transition.role == "reviewer":
-        if not is_reviewer(actor):
-            raise TransitionError("Only architecture reviewers can do this.")
-        if decision.author_id == actor.pk:
-            raise TransitionError("Authors cannot review their own decision.")
+        if refusal := review_refusal(decision, actor):
+            raise TransitionError(refusal)
     elif not acts_for_team(actor, decision):
         raise TransitionError("Only the author or the decision's team can do this.")
+    if seen_version is not None and seen_version != decision.version:
+        raise TransitionError(
+            f"{decision.adr_id} was edited while you had it open: it is now version "
+            f"{decision.version}, you were looking at version {seen_version}. Nothing was "
+            "changed; read the new text, then try again."
+        )
     return transition
 
 
@@ -194,87 +218,100 @@ def _move(decision: Decision, actor: User, name: str, note: str = "") -> Decisio
     transition = TRANSITIONS[name]
     source = decision.status
     decision.status = transition.target
-    decision.save(update_fields=["status", "updated_at"])
+    if transition.target == Status.DRAFT:
+        decision.review_round += 1
+    decision.save(update_fields=["status", "review_round", "updated_at"])
     _audit(decision, actor, transition.audit, source, transition.target, note)
     return decision
 
 
+def _review(decision: Decision, actor: User, verdict: str, note: str) -> Review:
+    return Review.objects.create(
+        decision=decision,
+        reviewer=actor,
+        verdict=verdict,
+        version=decision.version,
+        review_round=decision.review_round,
+        body=note,
+    )
+
+
 @transaction.atomic
-def decision_transition(*, decision: Decision, actor: User, name: str, note: str = "") -> Decision:
-    """submit, withdraw, reject or deprecate: a plain move from one status to the next."""
+def decision_transition(
+    *,
+    decision: Decision,
+    actor: User,
+    name: str,
+    note: str = "",
+    seen_version: int | None = None,
+) -> Decision:
+    """submit, withdraw, reject or deprecate: a plain move from one status to the next.
+
+    `seen_version` is the version the person had on screen; when someone has edited the
+    decision since, the action is refused rather than applied to text they have not read.
+    """
     if name not in ("submit", "withdraw", "reject", "deprecate"):
         raise TransitionError(f"Unknown action '{name}'.")
     decision = _locked(decision)
-    _check(decision, actor, name)
+    _check(decision, actor, name, seen_version)
     if name == "reject":
-        Review.objects.create(
-            decision=decision,
-            reviewer=actor,
-            verdict=Review.Verdict.REJECT,
-            version=decision.version,
-            body=note,
-        )
+        _review(decision, actor, Review.Verdict.REJECT, note)
     return _move(decision, actor, name, note)
 
 
 @transaction.atomic
-def decision_request_changes(*, decision: Decision, actor: User, note: str) -> Decision:
+def decision_request_changes(
+    *, decision: Decision, actor: User, note: str, seen_version: int | None = None
+) -> Decision:
     decision = _locked(decision)
-    _check(decision, actor, "request_changes")
+    _check(decision, actor, "request_changes", seen_version)
     if not note.strip():
         raise TransitionError("Say what should change.")
-    Review.objects.create(
-        decision=decision,
-        reviewer=actor,
-        verdict=Review.Verdict.REQUEST_CHANGES,
-        version=decision.version,
-        body=note,
-    )
+    _review(decision, actor, Review.Verdict.REQUEST_CHANGES, note)
     return _move(decision, actor, "request_changes", note)
 
 
 @transaction.atomic
-def decision_approve(*, decision: Decision, actor: User, note: str = "") -> Decision:
-    """Record an approval; with enough approvals of the current version, accept the decision."""
+def decision_approve(
+    *, decision: Decision, actor: User, note: str = "", seen_version: int | None = None
+) -> Decision:
+    """Record an approval; with enough approvals of this version in this round, accept it."""
     decision = _locked(decision)
-    _check(decision, actor, "approve")
-    already = Review.objects.filter(
+    _check(decision, actor, "approve", seen_version)
+    this_round = Review.objects.filter(
         decision=decision,
-        reviewer=actor,
         verdict=Review.Verdict.APPROVE,
         version=decision.version,
+        review_round=decision.review_round,
     )
-    if already.exists():
+    if this_round.filter(reviewer=actor).exists():
         raise TransitionError("You have already approved this version.")
-    Review.objects.create(
-        decision=decision,
-        reviewer=actor,
-        verdict=Review.Verdict.APPROVE,
-        version=decision.version,
-        body=note,
-    )
-    approvals = Review.objects.filter(
-        decision=decision, verdict=Review.Verdict.APPROVE, version=decision.version
-    ).count()
-    if approvals < approvals_required():
+    # Locked before anything is written, so two reassessments of one decision cannot both
+    # supersede it: the second waits here, then sees the first's link.
+    old = _locked(Decision(pk=decision.replaces_id)) if decision.replaces_id else None
+    newer = old.superseded_by if old is not None else None
+    if old is not None and newer is not None and newer.pk != decision.pk:
+        raise TransitionError(
+            f"{old.adr_id}, which this decision was meant to replace, has already been "
+            f"superseded by {newer.adr_id}. Reject this one, or reassess {newer.adr_id} instead."
+        )
+    _review(decision, actor, Review.Verdict.APPROVE, note)
+    if this_round.count() < approvals_required():
         _audit(decision, actor, "approved", decision.status, decision.status, note)
         return decision
     _move(decision, actor, "approve", note)
-    old = decision.replaces
-    if old is not None:
-        old = _locked(old)
-        if old.status == Status.ACCEPTED:
-            old.status = Status.SUPERSEDED
-            old.superseded_by = decision
-            old.save(update_fields=["status", "superseded_by", "updated_at"])
-            _audit(
-                old,
-                actor,
-                "superseded",
-                Status.ACCEPTED,
-                Status.SUPERSEDED,
-                f"Superseded by {decision.adr_id}.",
-            )
+    if old is not None and old.status == Status.ACCEPTED:
+        old.status = Status.SUPERSEDED
+        old.superseded_by = decision
+        old.save(update_fields=["status", "superseded_by", "updated_at"])
+        _audit(
+            old,
+            actor,
+            "superseded",
+            Status.ACCEPTED,
+            Status.SUPERSEDED,
+            f"Superseded by {decision.adr_id}.",
+        )
     return decision
 
 
@@ -331,11 +368,14 @@ def decision_edit(
 def allowed_actions(decision: Decision, actor: User) -> list[str]:
     """The transitions this person may make now, in the order the page offers them."""
     found = []
+    may_review: bool | None = None  # worked out once, and only when a review action is open
     for name, transition in TRANSITIONS.items():
         if decision.status != transition.source:
             continue
         if transition.role == "reviewer":
-            if is_reviewer(actor) and decision.author_id != actor.pk:
+            if may_review is None:
+                may_review = not review_refusal(decision, actor)
+            if may_review:
                 found.append(name)
         elif acts_for_team(actor, decision):
             found.append(name)

@@ -17,7 +17,7 @@ from advisor.framework import default_framework
 from advisor.selectors import assessments_visible_to
 from advisor.services import assessment_reassess
 from decisions.documents import adr_document
-from decisions.forms import CommentForm, DecisionEditForm, DecisionForm
+from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionForm
 from decisions.history import revision_diff
 from decisions.models import Decision
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
@@ -89,6 +89,8 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
         replaces = (
             decisions_visible_to(request.user).filter(number=assessment.reassesses_number).first()
         )
+        if replaces is not None and not acts_for_team(request.user, replaces):
+            replaces = None  # only the team that owns a decision may replace it
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         decision = decision_create(
@@ -187,7 +189,8 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "adr_html": markdown_to_html(markdown),
         "actions": allowed_actions(decision, request.user),
         "can_edit": decision.status in EDITABLE and acts_for_team(request.user, decision),
-        "can_reassess": decision.status == Decision.Status.ACCEPTED,
+        "can_reassess": decision.status == Decision.Status.ACCEPTED
+        and acts_for_team(request.user, decision),
         "timeline": _timeline(decision),
         "comment_form": CommentForm(),
         **extra,
@@ -207,14 +210,21 @@ def _refused(request: Request, decision: Decision, message: str) -> HttpResponse
 def decision_action(request: Request, number: int, action: str) -> HttpResponse:
     """Submit, withdraw, approve, request changes, reject or deprecate; refusals say why."""
     decision = _get_decision_for_user(request, number)
-    note = request.POST.get("note", "")
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, decision, form.refusal())
+    note, seen = form.cleaned_data["note"], form.cleaned_data["version"]
     try:
         if action == "approve":
-            decision_approve(decision=decision, actor=request.user, note=note)
+            decision_approve(decision=decision, actor=request.user, note=note, seen_version=seen)
         elif action == "request_changes":
-            decision_request_changes(decision=decision, actor=request.user, note=note)
+            decision_request_changes(
+                decision=decision, actor=request.user, note=note, seen_version=seen
+            )
         else:
-            decision_transition(decision=decision, actor=request.user, name=action, note=note)
+            decision_transition(
+                decision=decision, actor=request.user, name=action, note=note, seen_version=seen
+            )
     except TransitionError as exc:
         return _refused(request, decision, str(exc))
     messages.success(request, "Done.")
@@ -300,7 +310,8 @@ def decision_history(request: Request, number: int) -> HttpResponse:
         old = new = decision.version
     by_version = {revision.version: revision for revision in revisions}
     diff: list[tuple[str, str]] = []
-    if old in by_version and new in by_version:
+    missing = [v for v in (old, new) if v not in by_version]
+    if not missing:
         diff = revision_diff(by_version[old], by_version[new])
     context = {
         "decision": decision,
@@ -308,6 +319,7 @@ def decision_history(request: Request, number: int) -> HttpResponse:
         "old": old,
         "new": new,
         "diff": diff,
+        "missing": missing,
     }
     return render(request, "decisions/decision_history.html", context)
 
@@ -319,12 +331,16 @@ def decision_reassess(request: Request, number: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
     if decision.status != Decision.Status.ACCEPTED:
         return _refused(request, decision, "Only an accepted decision can be reassessed.")
+    if not acts_for_team(request.user, decision):
+        return _refused(
+            request, decision, "Only the decision's team can reassess it and replace it."
+        )
     framework = default_framework()
     snapshot = Snapshot.model_validate(decision.snapshot)
     assessment = assessment_reassess(
         owner=request.user,
         name=decision.title,
-        team=decision.team if decision.team and acts_for_team(request.user, decision) else None,
+        team=decision.team,
         framework=framework,
         answers=snapshot.recommendation.answers,
         reassesses_number=decision.number,

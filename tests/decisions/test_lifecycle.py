@@ -102,8 +102,9 @@ def test_team_moves_are_refused_to_other_teams(alice, charlie, rita, team):
             decision_transition(decision=decision, actor=user, name="submit")
 
 
-def test_an_author_cannot_approve_their_ownmake_decision(django_user_model, team):
+def test_an_author_cannot_approve_their_own_decision(django_user_model, team):
     author = make_reviewer(django_user_model, "rex")
+    team.members.add(author)
     decision = make_decision(author, team)
 
     with pytest.raises(TransitionError, match="cannot review their own"):
@@ -168,6 +169,104 @@ def test_accepting_a_replacement_supersedes_the_old_decision_both_ways(alice, ri
     assert list(new.supersedes.all()) == [old]
     assert _actions(old)[-1] == ("superseded", "accepted", "superseded")
     assert AuditEntry.objects.filter(action="superseded").count() == 1
+
+
+def test_two_reassessments_of_one_decision_cannot_both_supersede_it(alice, rita, team):
+    old = make_decision(alice, team)
+    decision_approve(decision=old, actor=rita)
+    first = make_decision(alice, team, replaces=old)
+    second = make_decision(alice, team, replaces=old)
+    decision_approve(decision=first, actor=rita)
+
+    with pytest.raises(TransitionError, match=f"already been superseded by {first.adr_id}"):
+        decision_approve(decision=second, actor=rita)
+
+    second.refresh_from_db()
+    old.refresh_from_db()
+    assert second.status == Status.PROPOSED and not second.reviews.exists()
+    assert old.superseded_by == first
+
+
+def _edit(decision: Decision, actor, title: str) -> Decision:
+    return decision_edit(
+        decision=decision,
+        actor=actor,
+        base_version=decision.version,
+        title=title,
+        context="Changed.",
+        drivers=[],
+        decision_makers=[],
+        consulted=[],
+        informed=[],
+    )
+
+
+@pytest.mark.parametrize("name", ["approve", "request_changes", "reject"])
+def test_a_review_of_a_version_edited_since_it_was_opened_is_refused(alice, rita, team, name):
+    decision = make_decision(alice, team)
+    seen = decision.version
+    _edit(decision, alice, "Totally different")
+
+    with pytest.raises(TransitionError, match="edited while you had it open"):
+        if name == "approve":
+            decision_approve(decision=decision, actor=rita, seen_version=seen)
+        elif name == "request_changes":
+            decision_request_changes(decision=decision, actor=rita, note="No", seen_version=seen)
+        else:
+            decision_transition(decision=decision, actor=rita, name=name, seen_version=seen)
+
+    decision.refresh_from_db()
+    assert decision.status == Status.PROPOSED and decision.version == 2
+    assert not decision.reviews.exists()
+    decision_approve(decision=decision, actor=rita, seen_version=2)
+    decision.refresh_from_db()
+    assert decision.status == Status.ACCEPTED
+
+
+def test_approvals_from_an_earlier_round_of_review_do_not_count(
+    django_user_model, alice, rita, ravi, team, settings
+):
+    settings.DECISION_APPROVALS_REQUIRED = 2
+    rex = make_reviewer(django_user_model, "rex")
+    decision = make_decision(alice, team)
+    decision_approve(decision=decision, actor=rita)
+    decision_request_changes(decision=decision, actor=ravi, note="Cost the peak.")
+    decision_transition(decision=decision, actor=alice, name="submit")  # unedited
+
+    decision_approve(decision=decision, actor=rex)
+
+    decision.refresh_from_db()
+    assert decision.status == Status.PROPOSED, "rita's approval was for the earlier round"
+    decision_approve(decision=decision, actor=rita)  # she may approve again in this round
+    decision.refresh_from_db()
+    assert decision.status == Status.ACCEPTED
+    assert decision.reviews.filter(verdict="approve").count() == 3
+
+
+def test_a_reviewer_who_wrote_the_current_version_cannot_review_it(alice, rita, ravi, team):
+    team.members.add(rita)
+    decision = _edit(make_decision(alice, team), rita, "Rita's text")
+
+    with pytest.raises(TransitionError, match="You wrote version 2"):
+        decision_approve(decision=decision, actor=rita)
+
+    assert "approve" not in allowed_actions(decision, rita)
+    assert "approve" in allowed_actions(decision, ravi)
+    decision_approve(decision=decision, actor=ravi)
+    decision.refresh_from_db()
+    assert decision.status == Status.ACCEPTED
+
+
+def test_an_author_who_left_the_team_no_longer_acts_for_it(alice, bob, team):
+    decision = make_decision(alice, team, Status.DRAFT)
+    team.members.remove(alice)
+
+    with pytest.raises(TransitionError, match="author or the decision's team"):
+        decision_transition(decision=decision, actor=alice, name="submit")
+
+    decision_transition(decision=decision, actor=bob, name="submit")
+    decision.refresh_from_db()
+    assert decision.status == Status.PROPOSED
 
 
 def test_edits_create_immutable_revisions(alice, bob, team):

@@ -237,6 +237,12 @@ def test_the_history_shows_a_diff_between_versions(people, team):
 
     assert '<span class="diff-remove">- Orders needs a home.</span>' in page
     assert '<span class="diff-add">+ A sharper context</span>' in page
+    missing = (
+        _client(people["bob"])
+        .get(reverse("decision_history", args=[draft.number]) + "?from=1&to=9")
+        .content.decode()
+    )
+    assert "There is no version 9 of ADR-0001" in missing and "diff-add" not in missing
 
 
 def test_reassess_starts_a_prefilled_assessment_whose_adr_supersedes(people, team):
@@ -265,6 +271,40 @@ def test_reassess_starts_a_prefilled_assessment_whose_adr_supersedes(people, tea
     assert old.status == Status.SUPERSEDED and old.superseded_by == new
     page = client.get(reverse("decision_detail", args=[old.number])).content.decode()
     assert f'Superseded by <a href="{new.get_absolute_url()}">{new.adr_id}' in page
+
+
+def test_another_team_cannot_reassess_or_replace_a_decision(people, team):
+    old = make_decision(people["alice"], team)
+    decision_approve(decision=old, actor=people["rita"])
+    client = _client(people["charlie"])
+
+    page = client.get(reverse("decision_detail", args=[old.number])).content.decode()
+    response = client.post(reverse("decision_reassess", args=[old.number]))
+
+    assert "Reassess" not in page
+    assert response.status_code == 403
+    assert "Only the decision&#x27;s team can reassess it" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_the_approve_button_posts_the_version_on_screen(people, team):
+    decision = make_decision(people["alice"], team)
+    client = _client(people["rita"])
+    page = client.get(reverse("decision_detail", args=[decision.number])).content.decode()
+    assert '<input type="hidden" name="version" value="1">' in page
+    _client(people["alice"]).post(
+        reverse("decision_edit", args=[decision.number]),
+        {"title": "Changed", "context": "New text.", "base_version": 1},
+    )
+
+    url = reverse("decision_action", args=[decision.number, "approve"])
+    response = client.post(url, {"note": "", "version": "1"})
+
+    decision.refresh_from_db()
+    assert response.status_code == 403 and decision.status == Status.PROPOSED
+    assert "it is now version 2, you were looking at version 1" in response.content.decode()
+    assert client.post(url, {"version": "x"}).status_code == 403
+    assert client.post(url, {"version": "2"}).status_code == 302
 
 
 def test_the_dashboard_shows_what_waits_for_a_reviewer(people, team):
