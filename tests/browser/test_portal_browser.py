@@ -253,6 +253,7 @@ def test_it_offers_approve_only_to_a_reviewer_who_is_not_the_author(
     expect(page.get_by_role("button", name="Request changes")).to_have_count(0)
     _sign_out(page)
 
+    team.members.add(people["rita"])  # a reviewer who also writes for Payments
     own = _decision(people["rita"], team, "Rita's own serverless proposal")
     page = _sign_in(page, people["rita"])  # a reviewer, but the author of `own`
     _open_decision(page, own)
