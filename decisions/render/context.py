@@ -128,7 +128,11 @@ def _sentence(text: str) -> str:
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+    """A sentence made to follow "because": "A new system" reads "a new system", but acronyms
+    ("API calls"), "I" and "I/O" keep their capitals."""
+    if text[1:2].isupper() or text[:2] in ("I ", "I'") or text[:3] == "I/O":
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def build_adr(document: AdrDocument) -> Adr:
@@ -188,6 +192,19 @@ def default_title(workload: str, outcome_name: str) -> str:
     return f"Use {outcome_name.lower()} for {workload}"
 
 
+STATE_PHRASES = {
+    "stateless": "holds no state between requests",
+    "connections": "holds long-lived connections",
+}
+
+
+def _state_phrase(value: object, shown: str) -> str:
+    """How the workload keeps its state, as the end of a sentence."""
+    if isinstance(value, str) and value in STATE_PHRASES:
+        return STATE_PHRASES[value]
+    return f"keeps its state {shown[:1].lower()}{shown[1:]}"
+
+
 def default_context(workload: str, snapshot: Snapshot) -> str:
     """A first draft of the problem statement, written from the answers."""
     shown = {row.id: row.display for row in snapshot.answers}
@@ -201,8 +218,8 @@ def default_context(workload: str, snapshot: Snapshot) -> str:
         f"({shown.get('traffic_pattern', 'unknown').lower()} traffic, "
         f"peaking at {shown.get('peak_rps', 'an unknown rate')}).",
         f"It needs responses {shown.get('latency_target', 'unknown').lower()} and {waits}; "
-        f"it is written in {shown.get('runtime', 'an unknown runtime')} and keeps its state "
-        f"{shown.get('state', 'unknown').lower()}.",
+        f"it is written in {shown.get('runtime', 'an unknown runtime')} and "
+        f"{_state_phrase(answers.get('state'), shown.get('state', 'unknown'))}.",
         f"A typical request takes {shown.get('typical_duration_ms', 'unknown')} and the longest "
         f"job {shown.get('max_duration_minutes', 'unknown')}; work starts from: "
         f"{shown.get('triggers', 'unknown')}.",

@@ -131,3 +131,11 @@ def test_front_matter_escapes_what_yaml_refuses_and_keeps_names_readable():
     assert front["decision-makers"] == names
     assert front["consulted"] == ["Nul\x00"]
     assert '"Ünïcödé"' in markdown, "plain non-ASCII letters stay as they are"
+
+
+@pytest.mark.parametrize("outcome", list(OUTCOME_ANSWERS))
+def test_reasons_read_as_one_sentence_after_because(outcome):
+    markdown = render_markdown(make_document(outcome))
+
+    assert not re.search(r"because [A-Z][a-z]*\b(?! [A-Z])", markdown.replace("because I/O", ""))
+    assert "state stateless" not in markdown
