@@ -59,6 +59,8 @@ TRANSITIONS: dict[str, Transition] = {
     "deprecate": Transition(Status.ACCEPTED, Status.DEPRECATED, "reviewer", "deprecated"),
 }
 EDITABLE = (Status.DRAFT, Status.PROPOSED)
+# The ADR's date is the day a reviewer decided; until then it is the day it was written.
+DECIDED = (Status.ACCEPTED, Status.REJECTED)
 
 
 def approvals_required() -> int:
@@ -220,7 +222,9 @@ def _move(decision: Decision, actor: User, name: str, note: str = "") -> Decisio
     decision.status = transition.target
     if transition.target == Status.DRAFT:
         decision.review_round += 1
-    decision.save(update_fields=["status", "review_round", "updated_at"])
+    if transition.target in DECIDED:
+        decision.decided_on = timezone.localdate()
+    decision.save(update_fields=["status", "review_round", "decided_on", "updated_at"])
     _audit(decision, actor, transition.audit, source, transition.target, note)
     return decision
 

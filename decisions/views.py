@@ -32,6 +32,7 @@ from decisions.services import (
     EditConflict,
     TransitionError,
     allowed_actions,
+    approvals_required,
     decision_approve,
     decision_comment,
     decision_create,
@@ -84,13 +85,17 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
         "team": assessment.team,
     }
     form = DecisionForm(request.POST or None, user=request.user, initial=initial)
-    replaces = None
+    replaces = replaced_already = None
     if assessment.reassesses_number is not None:
         replaces = (
             decisions_visible_to(request.user).filter(number=assessment.reassesses_number).first()
         )
-        if replaces is not None and not acts_for_team(request.user, replaces):
-            replaces = None  # only the team that owns a decision may replace it
+        # Only the owning team replaces a decision, and only while it is the accepted one.
+        if replaces is not None and (
+            replaces.status != Decision.Status.ACCEPTED or not acts_for_team(request.user, replaces)
+        ):
+            replaced_already = replaces
+            replaces = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         decision = decision_create(
@@ -103,7 +108,13 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
             **form.text_fields(),
         )
         return redirect(decision)
-    context = {"form": form, "assessment": assessment, "result": result, "replaces": replaces}
+    context = {
+        "form": form,
+        "assessment": assessment,
+        "result": result,
+        "replaces": replaces,
+        "replaced_already": replaced_already,
+    }
     return render(request, "decisions/decision_new.html", context)
 
 
@@ -216,18 +227,27 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
     note, seen = form.cleaned_data["note"], form.cleaned_data["version"]
     try:
         if action == "approve":
-            decision_approve(decision=decision, actor=request.user, note=note, seen_version=seen)
+            done = decision_approve(
+                decision=decision, actor=request.user, note=note, seen_version=seen
+            )
         elif action == "request_changes":
-            decision_request_changes(
+            done = decision_request_changes(
                 decision=decision, actor=request.user, note=note, seen_version=seen
             )
         else:
-            decision_transition(
+            done = decision_transition(
                 decision=decision, actor=request.user, name=action, note=note, seen_version=seen
             )
     except TransitionError as exc:
         return _refused(request, decision, str(exc))
-    messages.success(request, "Done.")
+    if action == "approve" and done.status == Decision.Status.PROPOSED:
+        messages.success(
+            request,
+            f"Your approval of {done.adr_id} is recorded; it is accepted after "
+            f"{approvals_required()} approvals of this version.",
+        )
+    else:
+        messages.success(request, f"{done.adr_id} is now {done.get_status_display().lower()}.")
     if request.htmx:
         return HttpResponseClientRedirect(decision.get_absolute_url())
     return redirect(decision)
@@ -339,7 +359,8 @@ def decision_reassess(request: Request, number: int) -> HttpResponse:
     snapshot = Snapshot.model_validate(decision.snapshot)
     assessment = assessment_reassess(
         owner=request.user,
-        name=decision.title,
+        # The workload's own name, not the ADR's title ("Use … for …"), which would nest.
+        name=decision.assessment.name if decision.assessment else decision.title,
         team=decision.team,
         framework=framework,
         answers=snapshot.recommendation.answers,

@@ -3,6 +3,7 @@ bob (her team), charlie (another team) and anonymous visitors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 
@@ -10,6 +11,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from advisor.engine import evaluate_raw
@@ -17,7 +19,7 @@ from advisor.framework import default_framework
 from advisor.models import Assessment
 from decisions.models import Decision
 from decisions.render.context import Snapshot
-from decisions.services import decision_create
+from decisions.services import decision_approve, decision_create
 from tests.conftest import BASE_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +261,57 @@ def test_it_enforces_csrf_when_creating(alice, assessment):
     response = client.post(reverse("decision_new", args=[assessment.pk]), {"title": "x"})
 
     assert response.status_code == 403
+
+
+def _accepted(alice, rita, assessment) -> tuple[Decision, str]:
+    """A proposed decision written on 2 January, approved by rita through the page."""
+    decision = _create(alice, assessment)
+    Decision.objects.filter(pk=decision.pk).update(decided_on=dt.date(2026, 1, 2))
+    response = _client(rita).post(
+        reverse("decision_action", args=[decision.number, "approve"]),
+        {"version": "1"},
+        follow=True,
+    )
+    assert response.redirect_chain[0][1] == 302
+    decision.refresh_from_db()
+    return decision, response.content.decode()
+
+
+def test_accepting_says_so_and_dates_the_decision_today(alice, rita, assessment):
+    decision, page = _accepted(alice, rita, assessment)
+
+    assert decision.status == Decision.Status.ACCEPTED
+    assert decision.decided_on == timezone.localdate()
+    assert "ADR-0001 is now accepted." in page
+
+
+def test_a_reassessment_is_named_after_the_workload_not_the_adr_title(alice, rita, assessment):
+    old, _ = _accepted(alice, rita, assessment)
+
+    _client(alice).post(reverse("decision_reassess", args=[old.number]))
+
+    assert Assessment.objects.get(reassesses_number=old.number).name == "Orders"
+
+
+def test_a_reassessment_of_a_decision_superseded_meanwhile_replaces_nothing(
+    alice, rita, assessment
+):
+    old, _ = _accepted(alice, rita, assessment)
+    client = _client(alice)
+    client.post(reverse("decision_reassess", args=[old.number]))
+    late = Assessment.objects.get(reassesses_number=old.number)
+    late.result = assessment.result
+    late.save()
+    newer = _create(alice, assessment, title="Orders, reassessed first")
+    Decision.objects.filter(pk=newer.pk).update(replaces=old)
+    decision_approve(decision=Decision.objects.get(pk=newer.pk), actor=rita)
+
+    form = client.get(reverse("decision_new", args=[late.pk])).content.decode()
+    client.post(
+        reverse("decision_new", args=[late.pk]),
+        {"title": "Orders, reassessed late", "context": "x", "status": "proposed"},
+    )
+
+    assert "supersedes" not in form.split("<form")[0]
+    assert f"(by {newer.adr_id}); the new decision will not replace anything" in form
+    assert Decision.objects.get(title="Orders, reassessed late").replaces is None
