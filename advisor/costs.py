@@ -7,6 +7,7 @@ arithmetic and the sizing assumptions, each of which is stated in the result.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict
@@ -102,12 +103,41 @@ class CostComparison(_Frozen):
     series: list[SeriesPoint]
     assumptions: list[str]
     pricing: PricingSource
+    # Models ("functions", "containers") a knockout rules out for this workload: still priced,
+    # for comparison, but never called the cheapest.
+    ruled_out: list[str] = []
 
     def option(self, option_id: str) -> CostOption:
         for option in self.options:
             if option.id == option_id:
                 return option
         raise KeyError(option_id)
+
+    @property
+    def rows(self) -> list[tuple[CostOption, str]]:
+        """Each option with what the table says beside it: "ruled out", "cheapest" or ""."""
+        return [
+            (
+                option,
+                "ruled out"
+                if option.model in self.ruled_out
+                else "cheapest"
+                if option.id == self.cheapest
+                else "",
+            )
+            for option in self.options
+        ]
+
+    @property
+    def ruled_out_note(self) -> str:
+        """A sentence for under the table when a model is ruled out, else ""."""
+        if not self.ruled_out:
+            return ""
+        models = " and ".join(self.ruled_out)
+        return (
+            f"A hard limit rules out {models} for this workload; those options are priced for "
+            "comparison only and never marked the cheapest."
+        )
 
 
 # The crossover search prices a workload dozens of times, so the arithmetic works on plain
@@ -356,8 +386,12 @@ def _public(option: _Option) -> CostOption:
     )
 
 
-def compare_costs(workload: Workload, pricing: Pricing) -> CostComparison:
+def compare_costs(
+    workload: Workload, pricing: Pricing, ruled_out: Collection[str] = ()
+) -> CostComparison:
+    """Every option priced; `ruled_out` names models that may not be called the cheapest."""
     options = _options(workload, pricing)
+    viable = [option for option in options if option.model not in ruled_out] or options
     series = []
     for decade in SERIES_DECADES:
         functions, containers, _ = _gap(workload.at_volume(10.0**decade, pricing), pricing)
@@ -368,10 +402,11 @@ def compare_costs(workload: Workload, pricing: Pricing) -> CostComparison:
         monthly_requests=workload.monthly_requests,
         free_tier=workload.free_tier,
         options=[_public(option) for option in options],
-        cheapest=_cheapest(options).id,
+        cheapest=_cheapest(viable).id,
         cheapest_functions=_cheapest(options, "functions").id,
         cheapest_containers=_cheapest(options, "containers").id,
         crossover_monthly_requests=_crossover(workload, pricing),
+        ruled_out=[model for model in ("functions", "containers") if model in ruled_out],
         series=series,
         assumptions=_assumptions(workload, pricing),
         pricing=PricingSource(

@@ -25,6 +25,9 @@ from advisor.framework.schema import (
     per_framework,
 )
 
+# The cost model's option family behind each pure outcome; hybrid uses both.
+COST_MODEL = {"serverless": "functions", "containers": "containers"}
+
 Facts = dict[str, Any]
 Predicate = Callable[[Facts], bool]
 
@@ -587,7 +590,11 @@ def evaluate(
         patterns=patterns,
         anti_patterns=anti_patterns,
         sensitivity=sensitivity(framework, answers, winner) if with_sensitivity else [],
-        cost=compare_costs(workload_for_costs(answers, free_tier), framework.pricing),
+        cost=compare_costs(
+            workload_for_costs(answers, free_tier),
+            framework.pricing,
+            ruled_out=[COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
+        ),
         checklist=_checklist(framework, [*patterns, *anti_patterns]),
         cloud=cloud,
         answers=answers,

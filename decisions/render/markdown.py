@@ -163,9 +163,9 @@ def _lines(adr: Adr) -> list[str]:
         "| Option | Sizing | Monthly (USD) |",
         "| --- | --- | ---: |",
         *[
-            f"| {inline(o.name)}{' (cheapest)' if o.id == cost.cheapest else ''} "
+            f"| {inline(o.name)}{f' ({note})' if note else ''} "
             f"| {inline(o.sizing)} | {_money(o.monthly)} |"
-            for o in cost.options
+            for o, note in cost.rows
         ],
     ]
     crossover = (
@@ -181,6 +181,7 @@ def _lines(adr: Adr) -> list[str]:
         *table,
         "",
         crossover,
+        *(["", cost.ruled_out_note] if cost.ruled_out_note else []),
         "",
         "Assumptions:",
         "",
@@ -214,7 +215,7 @@ def _lines(adr: Adr) -> list[str]:
     scores = ["| Outcome | Points | Score |", "| --- | ---: | ---: |"]
     scores += [
         f"| {inline(option.outcome.name)} | {result.points[option.outcome.id]:g} "
-        f"| {option.score:.1f} |"
+        f"| {option.score:.1f}{' (ruled out)' if option.knocked_out else ''} |"
         for option in adr.options
     ]
     _section(lines, "### Scores", scores)

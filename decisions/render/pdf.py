@@ -127,7 +127,7 @@ class _CostRow:
     name: str
     sizing: str
     monthly: str
-    cheapest: bool
+    note: str
 
 
 @dataclass(frozen=True)
@@ -183,15 +183,12 @@ def _context(adr: Adr, paper: Paper) -> dict[str, object]:
             if cost.crossover_monthly_requests is not None
             else None
         ),
-        "cost_rows": [
-            _CostRow(o.name, o.sizing, _money(o.monthly), o.id == cost.cheapest)
-            for o in cost.options
-        ],
+        "cost_rows": [_CostRow(o.name, o.sizing, _money(o.monthly), note) for o, note in cost.rows],
         "score_rows": [
             _ScoreRow(
                 option.outcome.name,
                 f"{result.points[option.outcome.id]:g}",
-                f"{option.score:.1f}",
+                f"{option.score:.1f}{' (ruled out)' if option.knocked_out else ''}",
                 option.chosen,
             )
             for option in adr.options

@@ -148,6 +148,26 @@ def test_it_makes_functions_cheapest_for_small_spiky_http_volume(pricing: Pricin
     assert comparison.option(comparison.cheapest).monthly < 10
 
 
+def test_it_never_calls_a_ruled_out_model_the_cheapest(pricing: Pricing) -> None:
+    small = workload(pricing, 500_000, memory_mb=128, traffic_pattern="spiky", http=True)
+
+    comparison = compare_costs(small, pricing, ruled_out=["functions"])
+
+    assert comparison.option(comparison.cheapest).model == "containers"
+    notes = {option.model: [] for option in comparison.options}
+    for option, note in comparison.rows:
+        notes[option.model].append(note)
+    assert set(notes["functions"]) == {"ruled out"}
+    assert sorted(notes["containers"]) == ["", "", "cheapest"]
+    assert "rules out functions" in comparison.ruled_out_note
+    # Prices are unchanged: functions are still the lower bill, only not a choice.
+    assert (
+        min(o.monthly for o in comparison.options)
+        == compare_costs(small, pricing).option(compare_costs(small, pricing).cheapest).monthly
+    )
+    assert compare_costs(small, pricing).ruled_out_note == ""
+
+
 @pytest.mark.parametrize("http", [True, False])
 def test_it_makes_containers_several_times_cheaper_at_100m_steady(
     pricing: Pricing, http: bool

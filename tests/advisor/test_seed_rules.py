@@ -51,6 +51,9 @@ def test_it_knocks_out_functions(framework, make_answers, override, knockout):
     assert _knocked(after) == {knockout: "serverless"}
     assert after.recommendation != "serverless"
     assert after.scores["serverless"] == 0
+    assert before.cost.option(before.cost.cheapest).model == "functions"
+    assert after.cost.ruled_out == ["functions"]
+    assert after.cost.option(after.cost.cheapest).model == "containers"
     reason = after.knockouts[0]
     assert reason.reason
     assert [because.question for because in reason.because] == list(override)

@@ -7,6 +7,9 @@ import re
 import pytest
 import yaml
 
+from advisor.engine import evaluate_raw
+from advisor.framework import default_framework
+from decisions.render.context import Snapshot
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import inline, render_markdown
 from tests.decisions.conftest import HOSTILE, OUTCOME_ANSWERS, make_document
@@ -139,3 +142,16 @@ def test_reasons_read_as_one_sentence_after_because(outcome):
 
     assert not re.search(r"because [A-Z][a-z]*\b(?! [A-Z])", markdown.replace("because I/O", ""))
     assert "state stateless" not in markdown
+
+
+def test_a_ruled_out_option_is_marked_in_the_cost_and_score_tables():
+    answers = {**OUTCOME_ANSWERS["serverless"], "gpu": True}
+    framework = default_framework()
+    snapshot = Snapshot.capture(framework, evaluate_raw(framework, answers))
+    markdown = render_markdown(make_document(snapshot=snapshot))
+
+    cost = markdown.split("## Cost Estimate")[1].split("##")[0]
+    assert "| Functions + API Gateway (HTTP API) (ruled out) |" in cost
+    assert "(cheapest)" in cost and "(ruled out) (cheapest)" not in cost
+    assert "rules out functions for this workload" in cost
+    assert re.search(r"\| Serverless \| [-\d.]+ \| 0\.0 \(ruled out\) \|", markdown)
