@@ -102,6 +102,12 @@ class CommentForm(forms.Form):
         help_text="Markdown is allowed; HTML is shown as text.",
     )
 
+    def focus(self) -> CommentForm:
+        """Put the cursor back in the box after htmx swaps the timeline, so keyboard and screen
+        reader users carry on where they were instead of at the top of the page."""
+        self.fields["body"].widget.attrs["autofocus"] = True
+        return self
+
 
 class ActionForm(forms.Form):
     """What a lifecycle button posts: an optional note and the version the person had open."""

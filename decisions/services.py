@@ -38,6 +38,10 @@ class TransitionError(Exception):
     """A transition that is not allowed now, or not for this person. Nothing was changed."""
 
 
+class MissingInput(TransitionError):
+    """The action is allowed, but needs something the person left out (a note, a comment)."""
+
+
 class EditConflict(Exception):
     """Someone saved the decision after the version this edit started from."""
 
@@ -270,7 +274,7 @@ def decision_request_changes(
     decision = _locked(decision)
     _check(decision, actor, "request_changes", seen_version)
     if not note.strip():
-        raise TransitionError("Say what should change.")
+        raise MissingInput("Say what should change.")
     _review(decision, actor, Review.Verdict.REQUEST_CHANGES, note)
     return _move(decision, actor, "request_changes", note)
 
@@ -322,7 +326,7 @@ def decision_approve(
 @transaction.atomic
 def decision_comment(*, decision: Decision, actor: User, body: str) -> Comment:
     if not body.strip():
-        raise TransitionError("A comment needs some text.")
+        raise MissingInput("A comment needs some text.")
     return Comment.objects.create(decision=decision, author=actor, body=body.strip())
 
 

@@ -30,6 +30,7 @@ from decisions.selectors import decisions_visible_to
 from decisions.services import (
     EDITABLE,
     EditConflict,
+    MissingInput,
     TransitionError,
     allowed_actions,
     approvals_required,
@@ -208,12 +209,14 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
     }
 
 
-def _refused(request: Request, decision: Decision, message: str) -> HttpResponse:
-    if request.htmx:
-        context = _detail_context(request, decision, error=message)
-        return render(request, "decisions/decision_detail.html#actions", context, status=403)
+def _refused(request: Request, decision: Decision, message: str, status: int = 403) -> HttpResponse:
+    """The decision page (or its actions panel, for htmx) with the reason nothing happened:
+    403 for what this person may not do, 400 for input that is missing or malformed."""
     context = _detail_context(request, decision, error=message)
-    return render(request, "decisions/decision_detail.html", context, status=403)
+    template = "decisions/decision_detail.html"
+    if request.htmx:
+        template += "#actions"
+    return render(request, template, context, status=status)
 
 
 @require_POST
@@ -223,7 +226,7 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        return _refused(request, decision, form.refusal())
+        return _refused(request, decision, form.refusal(), status=400)
     note, seen = form.cleaned_data["note"], form.cleaned_data["version"]
     try:
         if action == "approve":
@@ -238,6 +241,8 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
             done = decision_transition(
                 decision=decision, actor=request.user, name=action, note=note, seen_version=seen
             )
+    except MissingInput as exc:
+        return _refused(request, decision, str(exc), status=400)
     except TransitionError as exc:
         return _refused(request, decision, str(exc))
     if action == "approve" and done.status == Decision.Status.PROPOSED:
@@ -258,18 +263,26 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
 def decision_comment_view(request: Request, number: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
     form = CommentForm(request.POST)
+    posted = False
     if form.is_valid():
         try:
             decision_comment(decision=decision, actor=request.user, body=form.cleaned_data["body"])
         except TransitionError as exc:
             form.add_error("body", str(exc))
         else:
-            form = CommentForm()
+            form, posted = CommentForm(), True
             if not request.htmx:
+                messages.success(request, "Your comment is posted.")
                 return redirect(f"{decision.get_absolute_url()}#timeline")
-    context = _detail_context(request, decision, comment_form=form)
     if request.htmx:
-        return render(request, "decisions/decision_detail.html#timeline", context)
+        context = _detail_context(request, decision, comment_form=form.focus(), posted=posted)
+        return render(
+            request,
+            "decisions/decision_detail.html#timeline",
+            context,
+            status=200 if posted else 400,
+        )
+    context = _detail_context(request, decision, comment_form=form)
     return render(request, "decisions/decision_detail.html", context, status=400)
 
 

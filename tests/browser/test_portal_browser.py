@@ -176,12 +176,15 @@ def test_it_takes_a_reviewer_from_search_to_approval(
 
     timeline = _timeline(page)
     timeline.get_by_label("Comment").fill("Have we sized the **worker pool**?")
-    timeline.get_by_role("button", name="Comment").click()
+    timeline.get_by_label("Comment").press("Tab")
+    page.keyboard.press("Enter")  # on the Comment button, as a keyboard user would
 
     comment = timeline.locator("li", has_text="rita commented")
     expect(comment).to_contain_text("Have we sized the worker pool?")
     expect(comment.locator("strong", has_text="worker pool")).to_be_visible()  # Markdown
     expect(timeline.get_by_label("Comment")).to_have_value("")
+    expect(timeline.get_by_label("Comment")).to_be_focused()  # not lost to <body>
+    expect(timeline.get_by_role("status")).to_have_text("Your comment is posted.")
     _assert_not_reloaded(page, "the comment")
 
     review = _review(page)

@@ -3,6 +3,8 @@ someone from another team (charlie), an architecture reviewer (rita) and staff (
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -160,6 +162,13 @@ def test_comments_post_with_and_without_javascript(people, team):
     assert "<strong>peak</strong>" in page
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert decision.comments.count() == 2
+    # The swapped-in form is empty and takes the cursor back; the post is announced.
+    assert 'role="status">Your comment is posted.' in page
+    assert re.search(r'<textarea name="body"[^>]* autofocus', page)
+    empty = client.post(url, {"body": " "}, headers={"HX-Request": "true"})
+    assert empty.status_code == 400
+    assert re.search(r'<textarea name="body"[^>]* autofocus', empty.content.decode())
+    assert "Your comment is posted." not in empty.content.decode()
 
 
 def test_an_empty_comment_is_refused_and_kept_out(people, team):
@@ -303,7 +312,7 @@ def test_the_approve_button_posts_the_version_on_screen(people, team):
     decision.refresh_from_db()
     assert response.status_code == 403 and decision.status == Status.PROPOSED
     assert "it is now version 2, you were looking at version 1" in response.content.decode()
-    assert client.post(url, {"version": "x"}).status_code == 403
+    assert client.post(url, {"version": "x"}).status_code == 400
     assert client.post(url, {"version": "2"}).status_code == 302
 
 
@@ -319,3 +328,15 @@ def test_the_dashboard_shows_what_waits_for_a_reviewer(people, team):
     drafts = bob_page.split('id="drafts-title"')[1].split("</section>")[0]
     assert draft.adr_id in drafts
     assert AuditEntry.objects.count() == 2
+
+
+def test_requesting_changes_without_a_note_is_bad_input_not_forbidden(people, team):
+    decision = make_decision(people["alice"], team)
+    url = reverse("decision_action", args=[decision.number, "request_changes"])
+
+    response = _client(people["rita"]).post(url, {"note": "  ", "version": "1"})
+
+    assert response.status_code == 400
+    assert "Say what should change." in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == Status.PROPOSED
