@@ -7,6 +7,7 @@ the results in place and pushes the same URL.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,9 +18,10 @@ from django.db import connections
 from django.db.models import Case, OrderBy, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
@@ -172,9 +174,21 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
     return queryset.defer(*UNLISTED)
 
 
+def _shareable_url(request: Request) -> tuple[str, bool]:
+    """This URL without the empty fields a submitted form adds (`&status=&team=`), and whether
+    there were any."""
+    pairs = [(k, v) for k, values in request.GET.lists() for v in values]
+    kept = [(k, v) for k, v in pairs if v.strip()]
+    query = urlencode(kept)
+    return request.path + (f"?{query}" if query else ""), len(kept) < len(pairs)
+
+
 @require_GET
 @login_required
 def decision_list(request: Request) -> HttpResponse:
+    tidy, untidy = _shareable_url(request)
+    if untidy and not request.htmx:
+        return redirect(tidy)  # a form submitted without JavaScript lands on the tidy link
     form = LogFilterForm(request.GET)
     # A bad value (an unknown status, a date that is not one) shows as an error on its field
     # and is left out; the valid filters still apply.
@@ -188,4 +202,6 @@ def decision_list(request: Request) -> HttpResponse:
     response = render(request, template, context)
     # The same URL answers with a fragment or a page; a browser cache must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
+    if request.htmx:
+        push_url(response, tidy)  # the address bar shows the link worth sharing
     return response

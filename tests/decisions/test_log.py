@@ -438,3 +438,18 @@ def test_it_says_when_nothing_matches_the_filters(alice, log):
     assert "No decisions match these filters" in page
     assert "No decisions yet" not in page
     assert f'<a class="btn btn-outline-primary" href="{URL}">Clear filters</a>' in page
+
+
+def test_it_tidies_the_empty_fields_a_submitted_form_adds(alice, log):
+    client = _client(alice)
+    full = {"q": "", "status": "accepted", "team": "", "outcome": "", "from": "", "sort": ""}
+
+    plain = client.get(URL, full)
+    htmx = client.get(URL, full, headers={"HX-Request": "true"})
+
+    assert plain.status_code == 302 and plain["Location"] == f"{URL}?status=accepted"
+    assert _numbers(client.get(plain["Location"])) == [log["ledger"].number]
+    assert _numbers(htmx) == [log["ledger"].number]
+    assert htmx["HX-Push-Url"] == f"{URL}?status=accepted"
+    assert client.get(URL, {"status": "", "q": " "})["Location"] == URL
+    assert client.get(URL, {"status": "accepted"}).status_code == 200  # already tidy
