@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -53,15 +54,13 @@ def dashboard(user: User) -> dict[str, Any]:
         .filter(Q(author=user) | Q(team__in=team_ids))
         .order_by("-updated_at")[:10]
     )
-    by_status = dict(
-        visible.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    by_outcome = dict(
-        visible.order_by()
-        .values_list("outcome")
-        .annotate(n=Count("id"))
-        .values_list("outcome", "n")
-    )
+    # One pass over the log for both tallies: at most statuses x outcomes rows come back.
+    by_status: Counter[str] = Counter()
+    by_outcome: Counter[str] = Counter()
+    pairs = visible.order_by().values_list("status", "outcome").annotate(n=Count("*"))
+    for status, outcome, n in pairs.values_list("status", "outcome", "n"):
+        by_status[status] += n
+        by_outcome[outcome] += n
     flagged = list(
         Flag.objects.filter(kind=Flag.Kind.ANTI_PATTERN, decision__status=Decision.Status.ACCEPTED)
         .values("entry_id", "name")

@@ -9,15 +9,17 @@ import functools
 import re
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test import Client
+from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
 from advisor.models import Team
-from decisions.log import DATES_REVERSED, PAGE_SIZE
+from decisions.log import DATES_REVERSED, PAGE_SIZE, LogFilterForm, QuickSelect
 from decisions.models import Decision
 from decisions.render.context import Snapshot
 from decisions.services import decision_create
@@ -453,3 +455,16 @@ def test_it_tidies_the_empty_fields_a_submitted_form_adds(alice, log):
     assert htmx["HX-Push-Url"] == f"{URL}?status=accepted"
     assert client.get(URL, {"status": "", "q": " "})["Location"] == URL
     assert client.get(URL, {"status": "accepted"}).status_code == 200  # already tidy
+
+
+@pytest.mark.parametrize("data", [{}, {"status": "accepted", "team": "x-y", "outcome": "bogus"}])
+def test_the_quick_select_writes_what_djangos_select_writes(data):
+    Team.objects.create(name='Ops & <b>"Infra"</b>', slug="x-y")
+    quick, django = LogFilterForm(data), LogFilterForm(data)
+    quick.is_valid(), django.is_valid()
+    for name in ("status", "team", "outcome", "sort"):
+        assert isinstance(quick.fields[name].widget, QuickSelect)
+        django.fields[name].widget.__class__ = forms.Select
+
+        assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
+    assert "Ops &amp; &lt;b&gt;&quot;Infra&quot;&lt;/b&gt;" in str(quick["team"])
