@@ -38,7 +38,17 @@ class AnswersError(ValueError):
 
     def __init__(self, problems: list[AnswerProblem]) -> None:
         self.problems = problems
-        super().__init__(str(problems[0]) if problems else "invalid answers")
+        super().__init__(self._one_line() if problems else "invalid answers")
+
+    def _one_line(self) -> str:
+        """The first problem in full, then which other questions have one, on the same line."""
+        first, others = self.problems[0], self.problems[1:]
+        if not others:
+            return str(first)
+        names = list(dict.fromkeys(p.question for p in others if p.question != first.question))
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        more = f"{len(others)} more problem{'s' if len(others) > 1 else ''}"
+        return f"{first} ({more}: {shown})" if names else f"{first} ({more})"
 
     def by_question(self) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -229,7 +239,7 @@ def parse_answers_text(text: str, source: str) -> object:
     if len(text.encode("utf-8")) > MAX_ANSWERS_BYTES:
         raise AnswersError([AnswerProblem(source, f"is larger than {MAX_ANSWERS_BYTES:,} bytes")])
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
@@ -238,3 +248,8 @@ def parse_answers_text(text: str, source: str) -> object:
         ) from None
     except yaml.YAMLError as exc:
         raise AnswersError([AnswerProblem(source, f"is not valid YAML or JSON ({exc})")]) from None
+    if data is None:
+        raise AnswersError(
+            [AnswerProblem(source, "holds no answers; write one per line, e.g. 'gpu: false'")]
+        )
+    return data

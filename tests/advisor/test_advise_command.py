@@ -136,8 +136,12 @@ def test_it_rejects_bad_answers_with_one_line(tmp_path, answers, expected):
             lambda tmp: (tmp / "list.yaml").write_text("- spiky\n") and str(tmp / "list.yaml"),
             "answers: must be a mapping",
         ),
+        (
+            lambda tmp: (tmp / "empty.yaml").write_text("# nothing\n") and str(tmp / "empty.yaml"),
+            "empty.yaml: holds no answers",
+        ),
     ],
-    ids=["missing-file", "directory", "broken-yaml", "not-utf8", "not-a-mapping"],
+    ids=["missing-file", "directory", "broken-yaml", "not-utf8", "not-a-mapping", "empty"],
 )
 def test_it_rejects_unreadable_files_with_one_line(tmp_path, setup, expected):
     completed = _advise(setup(tmp_path))
@@ -146,3 +150,14 @@ def test_it_rejects_unreadable_files_with_one_line(tmp_path, setup, expected):
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1, completed.stderr
     assert expected in lines[0]
+
+
+def test_it_names_every_question_with_a_problem_on_the_one_line(tmp_path):
+    answers = {k: v for k, v in BASE_ANSWERS.items() if k not in ("workflow", "runtime")}
+
+    completed = _advise(str(_write(tmp_path, {**answers, "gpu": "maybe"})))
+
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert "gpu: got 'maybe'" in lines[0]  # what is wrong comes before what is missing
+    assert lines[0].endswith("(2 more problems: runtime, workflow)")
