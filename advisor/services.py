@@ -89,3 +89,29 @@ def assessment_reassess(
         visited=steps,
         reassesses_number=reassesses_number,
     )
+
+
+class AssessmentRefused(Exception):
+    """This person may not do that to this assessment; nothing was changed."""
+
+
+def assessment_delete_refusal(assessment: Assessment, actor: User) -> str:
+    """Why this person may not delete the assessment, or "" when they may."""
+    if assessment.owner_id != actor.pk:
+        return "Only the person who started an assessment can delete it."
+    recorded = assessment.decisions.order_by("number").first()
+    if recorded is not None:
+        return (
+            f"{recorded.adr_id} was recorded from this assessment, so it stays as the record "
+            "of the answers behind that decision."
+        )
+    return ""
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, actor: User) -> None:
+    """Delete an assessment nobody recorded a decision from; only its owner may."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if refusal := assessment_delete_refusal(assessment, actor):
+        raise AssessmentRefused(refusal)
+    assessment.delete()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/new/", views.assessment_new, name="assessment_new"),
     path("assessments/<int:pk>/", views.assessment_result, name="assessment_result"),
     path("assessments/<int:pk>/resume/", views.assessment_resume, name="assessment_resume"),
+    path("assessments/<int:pk>/delete/", views.assessment_delete_view, name="assessment_delete"),
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/steps/<str:step>/", views.assessment_step, name="assessment_step"),
     path(

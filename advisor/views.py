@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
@@ -21,7 +22,14 @@ from advisor.framework import Framework, default_framework
 from advisor.framework.schema import Section
 from advisor.models import REVIEW_STEP, Assessment
 from advisor.selectors import assessments_visible_to
-from advisor.services import assessment_create, assessment_finish, assessment_save_answers
+from advisor.services import (
+    AssessmentRefused,
+    assessment_create,
+    assessment_delete,
+    assessment_delete_refusal,
+    assessment_finish,
+    assessment_save_answers,
+)
 
 PAGE_SIZE = 20
 
@@ -304,3 +312,22 @@ def assessment_result(request: Request, pk: int) -> HttpResponse:
         "create_adr_url": reverse("decision_new", args=[assessment.pk]),
     }
     return render(request, "advisor/assessment_result.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_delete_view(request: Request, pk: int) -> HttpResponse:
+    """Ask first (GET), then delete (POST); a refusal says why and changes nothing."""
+    assessment = _get_assessment_for_user(request, pk)
+    refusal = assessment_delete_refusal(assessment, request.user)
+    if request.method == "POST" and not refusal:
+        try:
+            assessment_delete(assessment=assessment, actor=request.user)
+        except AssessmentRefused as exc:
+            refusal = str(exc)
+        else:
+            messages.success(request, f"Deleted the assessment “{assessment.name}”.")
+            return redirect("assessment_list")
+    status = 403 if refusal and request.method == "POST" else 200
+    context = {"assessment": assessment, "refusal": refusal}
+    return render(request, "advisor/assessment_delete.html", context, status=status)

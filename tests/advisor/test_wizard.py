@@ -341,6 +341,8 @@ def test_it_requires_login(finished):
         *_urls(finished),
         ("get", reverse("assessment_list")),
         ("get", reverse("assessment_new")),
+        ("get", reverse("assessment_delete", args=[finished.pk])),
+        ("post", reverse("assessment_delete", args=[finished.pk])),
     ]:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
@@ -477,3 +479,64 @@ def test_the_result_page_costs_the_same_queries_however_much_there_is(finished, 
 
     assert before == after
     assert after <= 5
+
+
+# -- deleting an assessment -------------------------------------------------------------------
+
+
+def test_the_owner_deletes_an_assessment_after_confirming(finished, alice):
+    client = _client(alice)
+    url = reverse("assessment_delete", args=[finished.pk])
+    listing = client.get(reverse("assessment_list")).content.decode()
+
+    confirm = client.get(url)
+    kept_after_get = Assessment.objects.filter(pk=finished.pk).exists()
+    response = client.post(url, follow=True)
+
+    assert f'href="{url}"' in listing
+    assert confirm.status_code == 200 and kept_after_get
+    assert "Delete assessment</button>" in confirm.content.decode()
+    assert not Assessment.objects.filter(pk=finished.pk).exists()
+    assert "Deleted the assessment “Order API”." in response.content.decode()
+
+
+def test_only_the_owner_deletes_and_others_cannot_even_see_it(finished, bob, charlie):
+    url = reverse("assessment_delete", args=[finished.pk])
+
+    teammate = _client(bob)
+    listing = teammate.get(reverse("assessment_list")).content.decode()
+    refused = teammate.post(url)
+
+    assert f'href="{url}"' not in listing  # bob sees the assessment, not the delete link
+    assert refused.status_code == 403
+    assert "Only the person who started an assessment can delete it." in refused.content.decode()
+    assert _client(charlie).post(url).status_code == 404
+    assert Assessment.objects.filter(pk=finished.pk).exists()
+
+
+def test_an_assessment_behind_a_decision_is_kept(finished, alice, framework):
+    from decisions.render.context import Snapshot
+    from decisions.services import decision_create
+
+    decision = decision_create(
+        author=alice,
+        assessment=finished,
+        snapshot=Snapshot.capture(framework, finished.recommendation),
+        title="Use serverless for Order API",
+        context="Orders need a home.",
+        drivers=[],
+        decision_makers=[],
+        consulted=[],
+        informed=[],
+        team=finished.team,
+    )
+    client = _client(alice)
+    url = reverse("assessment_delete", args=[finished.pk])
+
+    page = client.get(url).content.decode()
+    refused = client.post(url)
+
+    assert f"{decision.adr_id} was recorded from this assessment" in page
+    assert "Delete assessment</button>" not in page
+    assert refused.status_code == 403
+    assert Assessment.objects.filter(pk=finished.pk).exists()
