@@ -33,6 +33,7 @@ class Workload:
     traffic_pattern: str
     http: bool  # fronted by an HTTP endpoint, so a gateway or load balancer is billed
     free_tier: bool = False
+    gpu: bool = False  # Fargate runs no GPUs, so it cannot carry this workload
 
     @property
     def avg_rps(self) -> float:
@@ -103,9 +104,9 @@ class CostComparison(_Frozen):
     series: list[SeriesPoint]
     assumptions: list[str]
     pricing: PricingSource
-    # Models ("functions", "containers") a knockout rules out for this workload: still priced,
-    # for comparison, but never called the cheapest.
-    ruled_out: list[str] = []
+    # Options that cannot carry this workload (option id -> the short reason shown beside
+    # them): still priced, for comparison, but never called the cheapest.
+    ruled_out: dict[str, str] = {}
 
     def option(self, option_id: str) -> CostOption:
         for option in self.options:
@@ -115,27 +116,24 @@ class CostComparison(_Frozen):
 
     @property
     def rows(self) -> list[tuple[CostOption, str]]:
-        """Each option with what the table says beside it: "ruled out", "cheapest" or ""."""
+        """Each option with what the table says beside it: why it is ruled out, "cheapest",
+        or nothing."""
         return [
             (
                 option,
-                "ruled out"
-                if option.model in self.ruled_out
-                else "cheapest"
-                if option.id == self.cheapest
-                else "",
+                self.ruled_out.get(option.id) or ("cheapest" if option.id == self.cheapest else ""),
             )
             for option in self.options
         ]
 
     @property
     def ruled_out_note(self) -> str:
-        """A sentence for under the table when a model is ruled out, else ""."""
+        """A sentence for under the table when an option cannot carry the workload, else ""."""
         if not self.ruled_out:
             return ""
-        models = " and ".join(self.ruled_out)
+        names = [option.name for option in self.options if option.id in self.ruled_out]
         return (
-            f"A hard limit rules out {models} for this workload; those options are priced for "
+            f"Not possible for this workload: {', '.join(names)}. They are priced for "
             "comparison only and never marked the cheapest."
         )
 
@@ -336,6 +334,14 @@ def _assumptions(workload: Workload, pricing: Pricing) -> list[str]:
     target = pricing.target_utilization.value
     items = [
         f"Prices: {pricing.region}, {pricing.currency}, {pricing.source}, as of {pricing.as_of}.",
+        *(
+            [
+                "The workload needs a GPU: Fargate runs none, and EC2 is priced here on "
+                "general-purpose instances; the GPU instances it needs cost several times more."
+            ]
+            if workload.gpu
+            else []
+        ),
         f"A month is {pricing.hours_per_month:g} hours; requests are spread over 30 days.",
         f"Each request runs {workload.duration_ms:g} ms with "
         f"{_lambda_memory_gb(workload) * 1024:.0f} MB of function memory "
@@ -389,9 +395,13 @@ def _public(option: _Option) -> CostOption:
 def compare_costs(
     workload: Workload, pricing: Pricing, ruled_out: Collection[str] = ()
 ) -> CostComparison:
-    """Every option priced; `ruled_out` names models that may not be called the cheapest."""
+    """Every option priced. `ruled_out` names families ("functions", "containers") a hard
+    limit excludes; with a GPU, Fargate is excluded too. Neither is ever called the cheapest."""
     options = _options(workload, pricing)
-    viable = [option for option in options if option.model not in ruled_out] or options
+    unfit = {option.id: "ruled out" for option in options if option.model in ruled_out}
+    if workload.gpu:
+        unfit.setdefault("fargate", "no GPUs")
+    viable = [option for option in options if option.id not in unfit] or options
     series = []
     for decade in SERIES_DECADES:
         functions, containers, _ = _gap(workload.at_volume(10.0**decade, pricing), pricing)
@@ -406,7 +416,7 @@ def compare_costs(
         cheapest_functions=_cheapest(options, "functions").id,
         cheapest_containers=_cheapest(options, "containers").id,
         crossover_monthly_requests=_crossover(workload, pricing),
-        ruled_out=[model for model in ("functions", "containers") if model in ruled_out],
+        ruled_out=unfit,
         series=series,
         assumptions=_assumptions(workload, pricing),
         pricing=PricingSource(

@@ -526,6 +526,7 @@ def workload_for_costs(answers: Answers, free_tier: bool = False) -> Workload:
         traffic_pattern=str(answers.get("traffic_pattern") or "unknown"),
         http=any(trigger in HTTP_TRIGGERS for trigger in triggers),
         free_tier=free_tier,
+        gpu=answers.get("gpu") is True,
     )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -159,7 +160,7 @@ def test_it_never_calls_a_ruled_out_model_the_cheapest(pricing: Pricing) -> None
         notes[option.model].append(note)
     assert set(notes["functions"]) == {"ruled out"}
     assert sorted(notes["containers"]) == ["", "", "cheapest"]
-    assert "rules out functions" in comparison.ruled_out_note
+    assert comparison.ruled_out_note.startswith("Not possible for this workload: Functions")
     # Prices are unchanged: functions are still the lower bill, only not a choice.
     assert (
         min(o.monthly for o in comparison.options)
@@ -377,3 +378,16 @@ def test_it_sizes_vms_from_the_pattern_when_no_peak_is_known(pricing: Pricing) -
 
     assert guessed.sizing == measured.sizing
     assert guessed.monthly == pytest.approx(measured.monthly)
+
+
+def test_it_rules_out_fargate_for_a_gpu_and_says_what_ec2_leaves_out(pricing: Pricing) -> None:
+    plain = workload(pricing, 5_000_000, traffic_pattern="steady")
+    gpu = replace(plain, gpu=True)
+
+    comparison = compare_costs(gpu, pricing)
+
+    assert comparison.ruled_out == {"fargate": "no GPUs"}
+    assert comparison.option(comparison.cheapest).id != "fargate"
+    assert {o.id: note for o, note in comparison.rows}["fargate"] == "no GPUs"
+    assert any("needs a GPU" in item for item in comparison.assumptions)
+    assert compare_costs(plain, pricing).ruled_out == {}
