@@ -149,8 +149,8 @@ class LogFilterForm(forms.Form):
         ]
         # `from` is a Python keyword, so these two cannot be declared on the class.
         date = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
-        self.fields["from"] = forms.DateField(label="Decided from", required=False, widget=date)
-        self.fields["to"] = forms.DateField(label="Decided until", required=False, widget=date)
+        self.fields["from"] = forms.DateField(label="Dated from", required=False, widget=date)
+        self.fields["to"] = forms.DateField(label="Dated until", required=False, widget=date)
         self.order_fields(["q", "status", "team", "outcome", "from", "to", "sort", "page"])
 
     def clean(self) -> dict[str, Any]:
