@@ -289,16 +289,25 @@ def _options(workload: Workload, pricing: Pricing) -> list[_Option]:
     return options
 
 
-def _cheapest(options: list[_Option], model: str | None = None) -> _Option:
+def _platform_gap(option: _Option, workload: Workload) -> str:
+    """Why this option's platform cannot run the workload at all, or ""."""
+    if workload.gpu and option.id == "fargate":
+        return "no GPUs"
+    return ""
+
+
+def _cheapest(options: list[_Option], workload: Workload, model: str | None = None) -> _Option:
+    """The cheapest option (of one family) whose platform can run the workload."""
     pool = [option for option in options if model is None or option.model == model]
-    return min(pool, key=lambda option: option.monthly)
+    runnable = [option for option in pool if not _platform_gap(option, workload)] or pool
+    return min(runnable, key=lambda option: option.monthly)
 
 
 def _gap(workload: Workload, pricing: Pricing) -> tuple[float, float, float]:
     """(cheapest functions, cheapest containers, functions minus containers) at this volume."""
     options = _options(workload, pricing)
-    functions = _cheapest(options, "functions").monthly
-    containers = _cheapest(options, "containers").monthly
+    functions = _cheapest(options, workload, "functions").monthly
+    containers = _cheapest(options, workload, "containers").monthly
     return functions, containers, functions - containers
 
 
@@ -398,9 +407,11 @@ def compare_costs(
     """Every option priced. `ruled_out` names families ("functions", "containers") a hard
     limit excludes; with a GPU, Fargate is excluded too. Neither is ever called the cheapest."""
     options = _options(workload, pricing)
-    unfit = {option.id: "ruled out" for option in options if option.model in ruled_out}
-    if workload.gpu:
-        unfit.setdefault("fargate", "no GPUs")
+    unfit: dict[str, str] = {}
+    for option in options:
+        reason = "ruled out" if option.model in ruled_out else _platform_gap(option, workload)
+        if reason:
+            unfit[option.id] = reason
     viable = [option for option in options if option.id not in unfit] or options
     series = []
     for decade in SERIES_DECADES:
@@ -412,9 +423,9 @@ def compare_costs(
         monthly_requests=workload.monthly_requests,
         free_tier=workload.free_tier,
         options=[_public(option) for option in options],
-        cheapest=_cheapest(viable).id,
-        cheapest_functions=_cheapest(options, "functions").id,
-        cheapest_containers=_cheapest(options, "containers").id,
+        cheapest=_cheapest(viable, workload).id,
+        cheapest_functions=_cheapest(options, workload, "functions").id,
+        cheapest_containers=_cheapest(options, workload, "containers").id,
         crossover_monthly_requests=_crossover(workload, pricing),
         ruled_out=unfit,
         series=series,

@@ -388,6 +388,13 @@ def test_it_rules_out_fargate_for_a_gpu_and_says_what_ec2_leaves_out(pricing: Pr
 
     assert comparison.ruled_out == {"fargate": "no GPUs"}
     assert comparison.option(comparison.cheapest).id != "fargate"
+    # The chart and the crossover compare functions with containers that can run it: EC2.
+    assert comparison.option(comparison.cheapest_containers).id.startswith("ec2_")
+    ec2 = min(o.monthly for o in comparison.options if o.id.startswith("ec2_"))
+    point = next(p for p in comparison.series if p.monthly_requests == 1e7)
+    at_10m = compare_costs(gpu.at_volume(1e7, pricing), pricing)
+    assert point.containers == min(o.monthly for o in at_10m.options if o.id.startswith("ec2_"))
+    assert ec2 > comparison.option("fargate").monthly  # so the choice of line matters
     assert {o.id: note for o, note in comparison.rows}["fargate"] == "no GPUs"
     assert any("needs a GPU" in item for item in comparison.assumptions)
     assert compare_costs(plain, pricing).ruled_out == {}
