@@ -1,0 +1,71 @@
+"""The hand-written step of migration 0004: review rounds numbered for decisions already in use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("decisions", "0003_search_index"), ("advisor", "0002_reassesses")]
+AFTER = [("decisions", "0004_review_round")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
+    apps = _migrate(BEFORE)
+    try:
+        user = apps.get_model("auth", "User").objects.create(username="alice")
+        # Before 0004 one reviewer could approve a version only once, so a second reviewer
+        # gives the approval after the return to draft.
+        second = apps.get_model("auth", "User").objects.create(username="ravi")
+        decision_model = apps.get_model("decisions", "Decision")
+        audit = apps.get_model("decisions", "AuditEntry").objects
+        review = apps.get_model("decisions", "Review").objects
+        returned = decision_model.objects.create(
+            number=1,
+            slug="a",
+            title="A",
+            author=user,
+            outcome="serverless",
+            context="",
+            snapshot={},
+        )
+        untouched = decision_model.objects.create(
+            number=2,
+            slug="b",
+            title="B",
+            author=user,
+            outcome="serverless",
+            context="",
+            snapshot={},
+        )
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        early = review.create(decision=returned, reviewer=user, verdict="approve", version=1)
+        sent_back = audit.create(decision=returned, actor=user, action="changes_requested")
+        late = review.create(decision=returned, reviewer=second, verdict="approve", version=1)
+        other = review.create(decision=untouched, reviewer=user, verdict="approve", version=1)
+        for row, minutes in ((early, 1), (sent_back, 2), (late, 3), (other, 1)):
+            type(row).objects.filter(pk=row.pk).update(
+                created_at=start + dt.timedelta(minutes=minutes)
+            )
+
+        apps = _migrate(AFTER)
+
+        decisions = apps.get_model("decisions", "Decision").objects
+        reviews = apps.get_model("decisions", "Review").objects
+        assert decisions.get(number=1).review_round == 2
+        assert decisions.get(number=2).review_round == 1
+        assert reviews.get(pk=early.pk).review_round == 1
+        assert reviews.get(pk=late.pk).review_round == 2
+        assert reviews.get(pk=other.pk).review_round == 1
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
