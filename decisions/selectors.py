@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from advisor.models import Team
-from decisions.models import AuditEntry, Decision, Flag, Review, Revision
-from decisions.roles import is_reviewer
+from decisions.models import AuditEntry, Decision, Flag, Review
+from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
@@ -29,7 +29,6 @@ def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
 def dashboard(user: User) -> dict[str, Any]:
     """Everything the home page shows, in a fixed number of queries."""
     visible = decisions_visible_to(user)
-    team_ids = Team.objects.filter(members=user).values("id")
     awaiting: list[Decision] = []
     if is_reviewer(user):
         mine_approved = Review.objects.filter(
@@ -39,19 +38,17 @@ def dashboard(user: User) -> dict[str, Any]:
             version=OuterRef("version"),
             review_round=OuterRef("review_round"),
         )
-        mine_written = Revision.objects.filter(
-            decision=OuterRef("pk"), version=OuterRef("version"), author=user
-        )
+        # The rule of roles.review_refusal, as a filter: not the author, not a co-writer.
         awaiting = list(
             visible.filter(status=Decision.Status.PROPOSED)
             .exclude(author=user)
+            .exclude(wrote_text_of(user))
             .exclude(Exists(mine_approved))
-            .exclude(Exists(mine_written))
             .order_by("number")[:10]
         )
     drafts = list(
         visible.filter(status=Decision.Status.DRAFT)
-        .filter(Q(author=user) | Q(team__in=team_ids))
+        .filter(team_decisions_q(user))
         .order_by("-updated_at")[:10]
     )
     # One pass over the log for both tallies: at most statuses x outcomes rows come back.

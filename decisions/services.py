@@ -28,7 +28,7 @@ from decisions.models import (
     Revision,
 )
 from decisions.render.context import Snapshot
-from decisions.roles import acts_for_team, is_reviewer
+from decisions.roles import acts_for_team, review_refusal
 
 SLUG_LENGTH = 60
 Status = Decision.Status
@@ -40,6 +40,10 @@ class TransitionError(Exception):
 
 class MissingInput(TransitionError):
     """The action is allowed, but needs something the person left out (a note, a comment)."""
+
+
+class StaleVersion(TransitionError):
+    """The decision was edited after the person opened it; they must read it again first."""
 
 
 class EditConflict(Exception):
@@ -178,24 +182,6 @@ def _locked(decision: Decision) -> Decision:
     )
 
 
-def review_refusal(decision: Decision, actor: User) -> str:
-    """Why this person may not review the decision as it stands, or "" when they may.
-
-    Reviewers review other people's text: neither the author nor whoever wrote the current
-    version (a reviewer on the team who edited it) may pass judgement on it.
-    """
-    if not is_reviewer(actor):
-        return "Only architecture reviewers can do this."
-    if decision.author_id == actor.pk:
-        return "Authors cannot review their own decision."
-    wrote_it = Revision.objects.filter(
-        decision=decision, version=decision.version, author=actor
-    ).exists()
-    if wrote_it:
-        return f"You wrote version {decision.version}; another reviewer must review it."
-    return ""
-
-
 def _check(
     decision: Decision, actor: User, name: str, seen_version: int | None = None
 ) -> Transition:
@@ -212,7 +198,7 @@ def _check(
     elif not acts_for_team(actor, decision):
         raise TransitionError("Only the author or the decision's team can do this.")
     if seen_version is not None and seen_version != decision.version:
-        raise TransitionError(
+        raise StaleVersion(
             f"{decision.adr_id} was edited while you had it open: it is now version "
             f"{decision.version}, you were looking at version {seen_version}. Nothing was "
             "changed; read the new text, then try again."

@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
@@ -24,13 +24,14 @@ from decisions.render.context import Snapshot, default_context, default_drivers,
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
-from decisions.roles import acts_for_team
+from decisions.roles import acts_for_team, reassess_refusal
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
     EDITABLE,
     EditConflict,
     MissingInput,
+    StaleVersion,
     TransitionError,
     allowed_actions,
     approvals_required,
@@ -92,9 +93,7 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
             decisions_visible_to(request.user).filter(number=assessment.reassesses_number).first()
         )
         # Only the owning team replaces a decision, and only while it is the accepted one.
-        if replaces is not None and (
-            replaces.status != Decision.Status.ACCEPTED or not acts_for_team(request.user, replaces)
-        ):
+        if replaces is not None and reassess_refusal(replaces, request.user):
             replaced_already = replaces
             replaces = None
     if request.method == "POST" and form.is_valid():
@@ -201,18 +200,19 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "adr_html": markdown_to_html(markdown),
         "actions": allowed_actions(decision, request.user),
         "can_edit": decision.status in EDITABLE and acts_for_team(request.user, decision),
-        "can_reassess": decision.status == Decision.Status.ACCEPTED
-        and acts_for_team(request.user, decision),
+        "can_reassess": not reassess_refusal(decision, request.user),
         "timeline": _timeline(decision),
         "comment_form": CommentForm(),
         **extra,
     }
 
 
-def _refused(request: Request, decision: Decision, message: str, status: int = 403) -> HttpResponse:
-    """The decision page (or its actions panel, for htmx) with the reason nothing happened:
-    403 for what this person may not do, 400 for input that is missing or malformed."""
-    context = _detail_context(request, decision, error=message)
+def _refused(
+    request: Request, decision: Decision, message: str, status: int = 403, note: str = ""
+) -> HttpResponse:
+    """The decision page (or its actions panel, for htmx) with the reason nothing happened and
+    the note the person typed: 403 for what they may not do, 422 for input that needs fixing."""
+    context = _detail_context(request, decision, error=message, note=note)
     template = "decisions/decision_detail.html"
     if request.htmx:
         template += "#actions"
@@ -226,7 +226,8 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        return _refused(request, decision, form.refusal(), status=400)
+        typed = request.POST.get("note", "")
+        return _refused(request, decision, form.refusal(), status=422, note=typed)
     note, seen = form.cleaned_data["note"], form.cleaned_data["version"]
     try:
         if action == "approve":
@@ -241,10 +242,16 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
             done = decision_transition(
                 decision=decision, actor=request.user, name=action, note=note, seen_version=seen
             )
+    except StaleVersion as exc:
+        # The text on their screen is out of date: show them the new one before anything else.
+        messages.error(request, str(exc))
+        if request.htmx:
+            return HttpResponseClientRefresh()
+        return redirect(decision)
     except MissingInput as exc:
-        return _refused(request, decision, str(exc), status=400)
+        return _refused(request, decision, str(exc), status=422, note=note)
     except TransitionError as exc:
-        return _refused(request, decision, str(exc))
+        return _refused(request, decision, str(exc), note=note)
     if action == "approve" and done.status == Decision.Status.PROPOSED:
         messages.success(
             request,
@@ -280,10 +287,10 @@ def decision_comment_view(request: Request, number: int) -> HttpResponse:
             request,
             "decisions/decision_detail.html#timeline",
             context,
-            status=200 if posted else 400,
+            status=200 if posted else 422,
         )
     context = _detail_context(request, decision, comment_form=form)
-    return render(request, "decisions/decision_detail.html", context, status=400)
+    return render(request, "decisions/decision_detail.html", context, status=422)
 
 
 @require_http_methods(["GET", "POST"])
@@ -362,12 +369,8 @@ def decision_history(request: Request, number: int) -> HttpResponse:
 def decision_reassess(request: Request, number: int) -> HttpResponse:
     """Start a new assessment with this decision's answers; its ADR will supersede this one."""
     decision = _get_decision_for_user(request, number)
-    if decision.status != Decision.Status.ACCEPTED:
-        return _refused(request, decision, "Only an accepted decision can be reassessed.")
-    if not acts_for_team(request.user, decision):
-        return _refused(
-            request, decision, "Only the decision's team can reassess it and replace it."
-        )
+    if refusal := reassess_refusal(decision, request.user):
+        return _refused(request, decision, refusal)
     framework = default_framework()
     snapshot = Snapshot.model_validate(decision.snapshot)
     assessment = assessment_reassess(

@@ -9,6 +9,7 @@ import pytest
 from django.db import connections
 
 from decisions.models import AuditEntry, Decision, Review, Revision
+from decisions.selectors import dashboard
 from decisions.services import (
     TRANSITIONS,
     EditConflict,
@@ -243,15 +244,19 @@ def test_approvals_from_an_earlier_round_of_review_do_not_count(
     assert decision.reviews.filter(verdict="approve").count() == 3
 
 
-def test_a_reviewer_who_wrote_the_current_version_cannot_review_it(alice, rita, ravi, team):
+def test_a_reviewer_who_wrote_any_of_the_text_cannot_review_it(alice, rita, ravi, team):
     team.members.add(rita)
     decision = _edit(make_decision(alice, team), rita, "Rita's text")
+    decision = _edit(decision, alice, "Rita's text")  # re-saved by the author, unchanged
 
-    with pytest.raises(TransitionError, match="You wrote version 2"):
+    with pytest.raises(TransitionError, match="You wrote part of this decision's text"):
         decision_approve(decision=decision, actor=rita)
 
     assert "approve" not in allowed_actions(decision, rita)
     assert "approve" in allowed_actions(decision, ravi)
+    # The home page's "awaiting my review" follows the same rule.
+    assert decision not in dashboard(rita)["awaiting"]
+    assert decision in dashboard(ravi)["awaiting"]
     decision_approve(decision=decision, actor=ravi)
     decision.refresh_from_db()
     assert decision.status == Status.ACCEPTED

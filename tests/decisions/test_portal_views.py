@@ -166,7 +166,7 @@ def test_comments_post_with_and_without_javascript(people, team):
     assert 'role="status">Your comment is posted.' in page
     assert re.search(r'<textarea name="body"[^>]* autofocus', page)
     empty = client.post(url, {"body": " "}, headers={"HX-Request": "true"})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert re.search(r'<textarea name="body"[^>]* autofocus', empty.content.decode())
     assert "Your comment is posted." not in empty.content.decode()
 
@@ -178,7 +178,7 @@ def test_an_empty_comment_is_refused_and_kept_out(people, team):
         reverse("decision_comment", args=[decision.number]), {"body": ""}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert decision.comments.count() == 0
 
 
@@ -307,12 +307,20 @@ def test_the_approve_button_posts_the_version_on_screen(people, team):
     )
 
     url = reverse("decision_action", args=[decision.number, "approve"])
-    response = client.post(url, {"note": "", "version": "1"})
+    response = client.post(url, {"note": "", "version": "1"}, follow=True)
+    htmx = client.post(url, {"note": "", "version": "1"}, headers={"HX-Request": "true"})
 
     decision.refresh_from_db()
-    assert response.status_code == 403 and decision.status == Status.PROPOSED
-    assert "it is now version 2, you were looking at version 1" in response.content.decode()
-    assert client.post(url, {"version": "x"}).status_code == 400
+    assert decision.status == Status.PROPOSED and not decision.reviews.exists()
+    # Without JavaScript the page comes back with the new text; with htmx the page reloads, so
+    # a second click cannot approve text that was never on screen.
+    page = response.content.decode()
+    assert "it is now version 2, you were looking at version 1" in page
+    assert '<input type="hidden" name="version" value="2">' in page and "New text." in page
+    assert htmx.status_code == 200 and htmx["HX-Refresh"] == "true"
+    refused = client.post(url, {"version": "x", "note": "Kept?"})
+    assert refused.status_code == 422
+    assert ">Kept?</textarea>" in refused.content.decode()  # the typed note survives
     assert client.post(url, {"version": "2"}).status_code == 302
 
 
@@ -336,7 +344,7 @@ def test_requesting_changes_without_a_note_is_bad_input_not_forbidden(people, te
 
     response = _client(people["rita"]).post(url, {"note": "  ", "version": "1"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Say what should change." in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == Status.PROPOSED
