@@ -127,6 +127,24 @@ class CostComparison(_Frozen):
         ]
 
     @property
+    def crossover_sentence(self) -> str:
+        """Where containers overtake functions for this shape, in words, for every renderer."""
+        if self.crossover_monthly_requests is None:
+            text = (
+                "For a workload of this shape, functions stay cheaper than containers across "
+                "the modelled range."
+            )
+        else:
+            text = (
+                "For a workload of this shape, containers become cheaper than functions from "
+                f"about {_in_words(self.crossover_monthly_requests)} requests a month."
+            )
+        functions = {option.id for option in self.options if option.model == "functions"}
+        if functions and functions <= self.ruled_out.keys():
+            text += " Functions are ruled out here, so this only shows what the limit costs."
+        return text
+
+    @property
     def ruled_out_note(self) -> str:
         """A sentence for under the table when an option cannot carry the workload, else ""."""
         if not self.ruled_out:
@@ -136,6 +154,14 @@ class CostComparison(_Frozen):
             f"Not possible for this workload: {', '.join(names)}. They are priced for "
             "comparison only and never marked the cheapest."
         )
+
+
+def _in_words(volume: float) -> str:
+    """A volume to three significant figures, large ones in words: "4.04 million"."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if volume >= size:
+            return f"{volume / size:.3g} {word}"
+    return f"{float(f'{volume:.3g}'):,.0f}"
 
 
 # The crossover search prices a workload dozens of times, so the arithmetic works on plain

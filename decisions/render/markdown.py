@@ -168,19 +168,13 @@ def _lines(adr: Adr) -> list[str]:
             for o, note in cost.rows
         ],
     ]
-    crossover = (
-        f"Containers become cheaper than functions from about "
-        f"{cost.crossover_monthly_requests:,.0f} requests a month for this workload's shape."
-        if cost.crossover_monthly_requests is not None
-        else "Functions stay cheaper than containers across the modelled range."
-    )
     body = [
         f"Estimated at {cost.monthly_requests:,.0f} requests a month; prices for "
         f"{inline(cost.pricing.region)} as of {inline(cost.pricing.as_of)}.",
         "",
         *table,
         "",
-        crossover,
+        cost.crossover_sentence,
         *(["", cost.ruled_out_note] if cost.ruled_out_note else []),
         "",
         "Assumptions:",

@@ -178,11 +178,6 @@ def _context(adr: Adr, paper: Paper) -> dict[str, object]:
         "chosen_score": f"{result.scores[adr.chosen.id]:.1f}",
         "margin": f"{result.confidence * 100:.1f}",
         "monthly_requests": f"{cost.monthly_requests:,.0f}",
-        "crossover": (
-            f"{cost.crossover_monthly_requests:,.0f}"
-            if cost.crossover_monthly_requests is not None
-            else None
-        ),
         "cost_rows": [_CostRow(o.name, o.sizing, _money(o.monthly), note) for o, note in cost.rows],
         "score_rows": [
             _ScoreRow(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -398,3 +399,17 @@ def test_it_rules_out_fargate_for_a_gpu_and_says_what_ec2_leaves_out(pricing: Pr
     assert {o.id: note for o, note in comparison.rows}["fargate"] == "no GPUs"
     assert any("needs a GPU" in item for item in comparison.assumptions)
     assert compare_costs(plain, pricing).ruled_out == {}
+
+
+def test_it_states_the_crossover_in_words_and_flags_ruled_out_functions(pricing: Pricing) -> None:
+    busy = workload(pricing, 100_000_000, traffic_pattern="steady")
+
+    plain = compare_costs(busy, pricing)
+    limited = compare_costs(busy, pricing, ruled_out=["functions"])
+
+    assert plain.crossover_monthly_requests is not None
+    sentence = plain.crossover_sentence
+    assert sentence.startswith("For a workload of this shape, containers become cheaper")
+    assert re.search(r"about \d(\.\d+)? (million|billion)|about [\d,]+ requests", sentence)
+    assert "ruled out" not in sentence
+    assert limited.crossover_sentence.endswith("so this only shows what the limit costs.")

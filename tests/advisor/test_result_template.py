@@ -134,21 +134,19 @@ def test_it_shows_the_cost_table_with_the_cheapest_badge(
     assert result.cost.pricing.as_of in html
 
 
-def test_it_states_the_crossover_volume_with_grouped_digits(
-    render: Render, result: Recommendation
-) -> None:
+def test_it_states_the_crossover_volume_in_words(render: Render, result: Recommendation) -> None:
     html = render(result)
 
     crossover = result.cost.crossover_monthly_requests
-    assert crossover is not None
-    assert f"from about <strong>{crossover:,.0f}</strong> requests a month" in html
+    assert crossover is not None and crossover >= 1e6
+    assert f"from about {crossover / 1e6:.3g} million requests a month." in html
 
 
 def test_it_says_when_there_is_no_crossover(render: Render, result: Recommendation) -> None:
     cost = result.cost.model_copy(update={"crossover_monthly_requests": None})
     html = render(result.model_copy(update={"cost": cost}))
 
-    assert "containers do not become cheaper than functions" in html
+    assert "functions stay cheaper than containers across the modelled range" in html
 
 
 def test_it_embeds_the_chart_unescaped(render: Render, result: Recommendation) -> None:
