@@ -122,7 +122,14 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
 @login_required
 def decision_detail(request: Request, number: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
-    return render(request, "decisions/decision_detail.html", _detail_context(request, decision))
+    # A note typed for a review that was refused as stale comes back once, in the note box.
+    note = request.session.pop(_kept_note_key(decision), "")
+    context = _detail_context(request, decision, note=note)
+    return render(request, "decisions/decision_detail.html", context)
+
+
+def _kept_note_key(decision: Decision) -> str:
+    return f"kept-note-{decision.pk}"
 
 
 def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -243,8 +250,11 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
                 decision=decision, actor=request.user, name=action, note=note, seen_version=seen
             )
     except StaleVersion as exc:
-        # The text on their screen is out of date: show them the new one before anything else.
+        # The text on their screen is out of date: show them the new one before anything else,
+        # with their note kept for when they have read it.
         messages.error(request, str(exc))
+        if note:
+            request.session[_kept_note_key(decision)] = note
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect(decision)

@@ -20,3 +20,18 @@ document.addEventListener("DOMContentLoaded", function () {
     box.hidden = true;
   });
 });
+
+// The decision log swaps its results in place; a screen reader hears the new count (and any
+// filter that was left out) through one small status line, not the whole table.
+document.addEventListener("DOMContentLoaded", function () {
+  var status = document.getElementById("log-status");
+  if (!status) return;
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id !== "decision-results") return;
+    var parts = [];
+    event.detail.target.querySelectorAll("[data-announce]").forEach(function (element) {
+      parts.push(element.textContent.replace(/\s+/g, " ").trim());
+    });
+    status.textContent = parts.join(" ");
+  });
+});

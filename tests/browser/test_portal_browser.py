@@ -221,6 +221,7 @@ def test_it_filters_the_log_by_status_without_a_reload_and_goes_back(
     expect(_status_cells(page)).to_have_text(["Proposed", "Proposed"])
     expect(page).to_have_url(re.compile(r"/decisions/\?status=proposed$"))  # no empty fields
     expect(page.get_by_test_id("count")).to_contain_text("2 decisions")
+    expect(page.get_by_role("status")).to_have_text("2 decisions")  # one line, not the table
     _assert_not_reloaded(page, "the status filter")
 
     page.get_by_label("Status").select_option(label="Accepted")

@@ -195,7 +195,7 @@ def test_it_lists_what_the_table_shows(alice, log):
     assert '<time datetime="2026-03-05">5 Mar 2026</time>' in page
     assert "3 decisions" in page
     assert "<caption" in page and '<th scope="col">ADR</th>' in page
-    assert 'aria-live="polite"' in page
+    assert '<p id="log-status" class="visually-hidden" role="status"></p>' in page
 
 
 def test_it_lists_newest_first_by_default(alice, log):
@@ -468,3 +468,15 @@ def test_the_quick_select_writes_what_djangos_select_writes(data):
 
         assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
     assert "Ops &amp; &lt;b&gt;&quot;Infra&quot;&lt;/b&gt;" in str(quick["team"])
+
+
+def test_it_tells_htmx_which_filter_it_left_out(alice, log):
+    query = {"from": "2026-11-10", "to": "2026-11-01"}
+
+    htmx = _client(alice).get(URL, query, headers={"HX-Request": "true"}).content.decode()
+    plain = _client(alice).get(URL, query).content.decode()
+
+    assert '<div class="alert alert-warning" role="alert" data-announce>' in htmx
+    assert f"Dated until: {DATES_REVERSED} This filter is left out." in htmx
+    assert "This filter is left out." not in plain  # the page shows it beside the field
+    assert DATES_REVERSED in plain

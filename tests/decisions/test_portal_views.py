@@ -307,7 +307,7 @@ def test_the_approve_button_posts_the_version_on_screen(people, team):
     )
 
     url = reverse("decision_action", args=[decision.number, "approve"])
-    response = client.post(url, {"note": "", "version": "1"}, follow=True)
+    response = client.post(url, {"note": "Looks right", "version": "1"}, follow=True)
     htmx = client.post(url, {"note": "", "version": "1"}, headers={"HX-Request": "true"})
 
     decision.refresh_from_db()
@@ -317,6 +317,8 @@ def test_the_approve_button_posts_the_version_on_screen(people, team):
     page = response.content.decode()
     assert "it is now version 2, you were looking at version 1" in page
     assert '<input type="hidden" name="version" value="2">' in page and "New text." in page
+    assert ">Looks right</textarea>" in page  # the note waits for them, once
+    assert ">Looks right</textarea>" not in client.get(decision.get_absolute_url()).content.decode()
     assert htmx.status_code == 200 and htmx["HX-Refresh"] == "true"
     refused = client.post(url, {"version": "x", "note": "Kept?"})
     assert refused.status_code == 422
