@@ -193,6 +193,9 @@ def test_it_takes_a_reviewer_from_search_to_approval(
     _assert_not_reloaded(page, "the comment")
 
     review = _review(page)
+    review.get_by_role("button", name="Request changes").click()  # with no note: refused
+    expect(review.get_by_role("alert")).to_have_text("Say what should change.")
+    expect(review.get_by_label(re.compile("^Note"))).to_be_focused()  # ready to write one
     review.get_by_label(re.compile("^Note")).fill("Sized for peak; go ahead.")
     review.get_by_role("button", name="Approve").click()
 
