@@ -89,7 +89,7 @@ def test_it_keeps_the_cost_table_and_the_framework_version(document):
 
     assert "| Option | Sizing | Monthly (USD) |" in markdown
     assert "(cheapest)" in markdown
-    assert "serverless-vs-containers" in markdown and "version 1.0.0" in markdown
+    assert "serverless-vs-containers" in markdown and "version 1.0.1" in markdown
 
 
 def test_it_escapes_pipes_in_table_cells():
