@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import ROOT, median_seconds, setup_django  # noqa: E402
+from support import median_seconds, production_environment, setup_django  # noqa: E402
 
 DECISIONS = 10_000
 WORKLOADS = (
@@ -35,19 +34,6 @@ PATTERNS = ("spiky", "steady", "variable", "seasonal")
 OUTCOMES = ("serverless", "containers", "hybrid")
 # Mostly past review, as in a log that has been used for a while; a tenth are drafts.
 STATUSES = ("accepted",) * 5 + ("proposed", "rejected", "superseded", "deprecated", "draft")
-
-
-def _production_environment(database_url: str) -> None:
-    """The same production settings support.setup_django() uses, on the given database."""
-    folder = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["PDF_CACHE_DIR"] = str(folder / "pdf-cache")
-    os.environ["DEBUG"] = "0"
-    os.environ["SECRET_KEY"] = "benchmark-only-" + "x" * 50
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["SESSION_COOKIE_SECURE"] = "0"
-    os.environ["CSRF_COOKIE_SECURE"] = "0"
 
 
 @contextmanager
@@ -68,9 +54,7 @@ def database() -> Iterator[str]:
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        sys.path.insert(0, str(ROOT))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
-        _production_environment(urlunsplit(parts._replace(path=f"/{name}")))
+        production_environment(urlunsplit(parts._replace(path=f"/{name}")))
 
         import django
         from django.core.management import call_command

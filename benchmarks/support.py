@@ -15,20 +15,25 @@ ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 
 
-def setup_django() -> None:
-    """Configure Django on a fresh SQLite file (never the developer's database) and migrate."""
+def production_environment(database_url: str | None = None) -> None:
+    """Production settings, as served (DEBUG off, on plain HTTP for the test client), in a
+    throwaway folder; the database is the given URL or a fresh SQLite file there."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
     folder = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["PDF_CACHE_DIR"] = str(folder / "pdf-cache")
-    # Production settings, as served: DEBUG off, on plain HTTP for the test client.
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = "benchmark-only-" + "x" * 50
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["SESSION_COOKIE_SECURE"] = "0"
     os.environ["CSRF_COOKIE_SECURE"] = "0"
+
+
+def setup_django() -> None:
+    """Configure Django on a fresh SQLite file (never the developer's database) and migrate."""
+    production_environment()
 
     import django
     from django.core.management import call_command

@@ -1,7 +1,7 @@
 """Every decision as one zip of MADR files, laid out the way adr-tools and log4brains read them.
 
-`decisions/NNNN-slug.md` holds one ADR each (the Markdown renderer's output, with the lifecycle
-links added to its front matter) and `decisions/README.md` lists them. The archive depends on the
+`decisions/NNNN-slug.md` holds one ADR each (the Markdown renderer's output, with the supersede
+links in its front matter) and `decisions/README.md` lists them. The archive depends on the
 data alone: entries are sorted and every entry carries the same timestamp and permissions, so the
 same decisions always give the same bytes.
 """
@@ -9,7 +9,6 @@ same decisions always give the same bytes.
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from collections.abc import Iterable
 
@@ -28,43 +27,23 @@ INDEX = "README.md"
 ARCHIVE_NAME = "decisions.zip"
 # Zip stores local times without a zone; a fixed one (the format's epoch) keeps the bytes stable.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-FRONT_MATTER_FENCE = "---"
 
 
 def adr_filename(decision: Decision) -> str:
     return f"{decision.filename_stem}.md"
 
 
-def _yaml_files(names: list[str]) -> str:
-    # One link is a plain string, the shape log4brains and most tools expect; several (only
-    # possible in hand-edited data) become a list rather than being dropped.
-    if len(names) == 1:
-        return json.dumps(names[0])
-    return "[" + ", ".join(json.dumps(name) for name in names) + "]"
-
-
-def _lifecycle_lines(decision: Decision) -> list[str]:
-    lines = []
-    older = sorted(decision.supersedes.all(), key=lambda d: d.number)
-    if older:
-        lines.append(f"supersedes: {_yaml_files([adr_filename(d) for d in older])}")
-    if decision.superseded_by is not None:
-        lines.append(f"superseded-by: {_yaml_files([adr_filename(decision.superseded_by)])}")
-    return lines
-
-
 def adr_markdown(decision: Decision) -> str:
-    """The decision's MADR file: the renderer's output plus supersede links in the front matter."""
-    markdown = render_markdown(adr_document(decision))
-    extra = _lifecycle_lines(decision)
-    if not extra:
-        return markdown
-    lines = markdown.split("\n")
-    if lines[0] != FRONT_MATTER_FENCE or FRONT_MATTER_FENCE not in lines[1:]:
-        raise ValueError(f"{decision.adr_id}: the rendered ADR has no front matter block")
-    end = lines.index(FRONT_MATTER_FENCE, 1)
-    lines[end:end] = extra
-    return "\n".join(lines)
+    """The decision's MADR file, with its supersede links in the front matter."""
+    older = sorted(decision.supersedes.all(), key=lambda d: d.number)
+    newer = [decision.superseded_by] if decision.superseded_by is not None else []
+    document = adr_document(decision).model_copy(
+        update={
+            "supersedes": [adr_filename(d) for d in older],
+            "superseded_by": [adr_filename(d) for d in newer],
+        }
+    )
+    return render_markdown(document)
 
 
 def _status(decision: Decision) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from advisor.models import Team
 from decisions.models import Decision, Revision
 
 REVIEWERS_GROUP = "Architecture reviewers"
+# Decisions whose text can still change; the others are the record and are read-only.
+EDITABLE = (Decision.Status.DRAFT, Decision.Status.PROPOSED)
 
 
 def is_reviewer(user: User | AnonymousUser) -> bool:
@@ -18,28 +20,41 @@ def is_reviewer(user: User | AnonymousUser) -> bool:
     return any(group.name == REVIEWERS_GROUP for group in user.groups.all())
 
 
-def acts_for_team(user: User | AnonymousUser, decision: Decision) -> bool:
-    """A member of the decision's team; for a decision without a team, its author.
+def team_decisions_q(user: User) -> Q:
+    """The decisions a person acts for: their teams' decisions, and their own without a team.
 
     An author who leaves the team leaves its decisions with the team.
     """
-    if not user.is_authenticated:
-        return False
-    team = decision.team
-    if team is None:
-        return decision.author_id == user.pk
-    return team.members.filter(pk=user.pk).exists()
-
-
-def team_decisions_q(user: User) -> Q:
-    """The decisions `acts_for_team` lets this person act on, as a filter for querysets."""
     teams = Team.objects.filter(members=user).values("id")
     return Q(team__in=teams) | Q(team__isnull=True, author=user)
 
 
+def acts_for_team(user: User | AnonymousUser, decision: Decision) -> bool:
+    """Whether `team_decisions_q` holds for this one decision."""
+    if not user.is_authenticated:
+        return False
+    return Decision.objects.filter(team_decisions_q(user), pk=decision.pk).exists()
+
+
+def _revisions_by(user: User) -> QuerySet[Revision]:
+    return Revision.objects.filter(author=user)
+
+
 def wrote_text_of(user: User) -> Exists:
     """For a decision queryset: whether this person wrote any version of the decision's text."""
-    return Exists(Revision.objects.filter(decision=OuterRef("pk"), author=user))
+    return Exists(_revisions_by(user).filter(decision=OuterRef("pk")))
+
+
+def edit_refusal(decision: Decision, user: User) -> str:
+    """Why this person may not edit the decision's text, or "" when they may."""
+    if decision.status not in EDITABLE:
+        return (
+            f"{decision.adr_id} is {decision.get_status_display().lower()} and read-only; "
+            "record a new decision to change it."
+        )
+    if not acts_for_team(user, decision):
+        return "Only the author or the decision's team can edit it."
+    return ""
 
 
 def review_refusal(decision: Decision, user: User) -> str:
@@ -52,7 +67,7 @@ def review_refusal(decision: Decision, user: User) -> str:
         return "Only architecture reviewers can do this."
     if decision.author_id == user.pk:
         return "Authors cannot review their own decision."
-    if Revision.objects.filter(decision=decision, author=user).exists():
+    if _revisions_by(user).filter(decision=decision).exists():
         return "You wrote part of this decision's text; another reviewer must review it."
     return ""
 

@@ -28,7 +28,7 @@ from decisions.models import (
     Revision,
 )
 from decisions.render.context import Snapshot
-from decisions.roles import acts_for_team, review_refusal
+from decisions.roles import acts_for_team, edit_refusal, review_refusal
 
 SLUG_LENGTH = 60
 Status = Decision.Status
@@ -66,7 +66,6 @@ TRANSITIONS: dict[str, Transition] = {
     "reject": Transition(Status.PROPOSED, Status.REJECTED, "reviewer", "rejected"),
     "deprecate": Transition(Status.ACCEPTED, Status.DEPRECATED, "reviewer", "deprecated"),
 }
-EDITABLE = (Status.DRAFT, Status.PROPOSED)
 # The ADR's date is the day a reviewer decided; until then it is the day it was written.
 DECIDED = (Status.ACCEPTED, Status.REJECTED)
 
@@ -332,13 +331,8 @@ def decision_edit(
 ) -> Decision:
     """Save new text as a new immutable revision. Refused when someone saved in between."""
     decision = _locked(decision)
-    if decision.status not in EDITABLE:
-        raise TransitionError(
-            f"{decision.adr_id} is {decision.get_status_display().lower()} and read-only; "
-            "record a new decision to change it."
-        )
-    if not acts_for_team(actor, decision):
-        raise TransitionError("Only the author or the decision's team can edit it.")
+    if refusal := edit_refusal(decision, actor):
+        raise TransitionError(refusal)
     if decision.version != base_version:
         raise EditConflict(
             f"{decision.adr_id} was changed by someone else (now version {decision.version}, "
@@ -362,15 +356,10 @@ def decision_edit(
 def allowed_actions(decision: Decision, actor: User) -> list[str]:
     """The transitions this person may make now, in the order the page offers them."""
     found = []
-    may_review: bool | None = None  # worked out once, and only when a review action is open
-    for name, transition in TRANSITIONS.items():
-        if decision.status != transition.source:
+    for name in TRANSITIONS:
+        try:
+            _check(decision, actor, name)  # the same rule the transition itself applies
+        except TransitionError:
             continue
-        if transition.role == "reviewer":
-            if may_review is None:
-                may_review = not review_refusal(decision, actor)
-            if may_review:
-                found.append(name)
-        elif acts_for_team(actor, decision):
-            found.append(name)
+        found.append(name)
     return found

@@ -24,11 +24,10 @@ from decisions.render.context import Snapshot, default_context, default_drivers,
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
-from decisions.roles import acts_for_team, reassess_refusal
+from decisions.roles import edit_refusal, reassess_refusal
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
-    EDITABLE,
     EditConflict,
     MissingInput,
     StaleVersion,
@@ -206,7 +205,7 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "decision": decision,
         "adr_html": markdown_to_html(markdown),
         "actions": allowed_actions(decision, request.user),
-        "can_edit": decision.status in EDITABLE and acts_for_team(request.user, decision),
+        "can_edit": not edit_refusal(decision, request.user),
         "can_reassess": not reassess_refusal(decision, request.user),
         "timeline": _timeline(decision),
         "comment_form": CommentForm(),
@@ -307,12 +306,8 @@ def decision_comment_view(request: Request, number: int) -> HttpResponse:
 @login_required
 def decision_edit_view(request: Request, number: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
-    if decision.status not in EDITABLE or not acts_for_team(request.user, decision):
-        return _refused(
-            request,
-            decision,
-            "Only the author or the team can edit, and only a draft or proposed decision.",
-        )
+    if refusal := edit_refusal(decision, request.user):
+        return _refused(request, decision, refusal)
     initial = {
         "title": decision.title,
         "context": decision.context,

@@ -86,6 +86,10 @@ class AdrDocument(_Frozen):
     context: str
     drivers: list[str]
     snapshot: Snapshot
+    # File names of the ADRs this one replaces and of the one that replaced it; only an export,
+    # where those files sit beside it, links them.
+    supersedes: list[str] = []
+    superseded_by: list[str] = []
 
     @property
     def adr_id(self) -> str:

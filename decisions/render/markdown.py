@@ -63,6 +63,12 @@ def _yaml_list(values: list[str]) -> str:
     return "[" + ", ".join(_yaml_string(value) for value in values) + "]"
 
 
+def _yaml_links(names: list[str]) -> str:
+    # One link is a plain string, the shape log4brains and most tools expect; several (only
+    # possible in hand-edited data) become a list rather than being dropped.
+    return _yaml_string(names[0]) if len(names) == 1 else _yaml_list(names)
+
+
 def _bullets(items: list[str]) -> list[str]:
     return [f"- {inline(item)}" for item in items] or ["- None."]
 
@@ -79,6 +85,12 @@ def _front_matter(document: AdrDocument) -> list[str]:
         f"decision-makers: {_yaml_list(document.decision_makers)}",
         f"consulted: {_yaml_list(document.consulted)}",
         f"informed: {_yaml_list(document.informed)}",
+        *([f"supersedes: {_yaml_links(document.supersedes)}"] if document.supersedes else []),
+        *(
+            [f"superseded-by: {_yaml_links(document.superseded_by)}"]
+            if document.superseded_by
+            else []
+        ),
         "---",
     ]
 

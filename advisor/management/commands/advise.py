@@ -13,6 +13,7 @@ from django.utils import timezone
 from advisor.answers import MAX_ANSWERS_BYTES, AnswersError, parse_answers_text
 from advisor.engine import Recommendation, evaluate_raw
 from advisor.framework import Framework, FrameworkError, default_framework
+from advisor.management.output import write_binary
 from decisions.render.context import (
     AdrDocument,
     Snapshot,
@@ -106,16 +107,9 @@ class Command(BaseCommand):
             except PdfRenderError as exc:
                 raise CommandError(f"the PDF could not be rendered: {exc}") from None
         output = options.get("output")
-        if not output:
-            if options["format"] != "pdf":
-                self.stdout.write(content.decode("utf-8"), ending="")
-                return
-            if sys.stdout.isatty():
-                raise CommandError("--format pdf writes binary data; give --output FILE")
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
+        if not output and options["format"] != "pdf":
+            self.stdout.write(content.decode("utf-8"), ending="")
             return
-        try:
-            Path(output).write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"{output}: cannot be written ({exc.strerror})") from None
+        write_binary(
+            content, output, to_terminal="--format pdf writes binary data; give --output FILE"
+        )

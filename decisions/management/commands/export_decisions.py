@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from advisor.management.output import write_binary
 from decisions.export import ARCHIVE_NAME, export_zip
 from decisions.models import Decision
 
@@ -30,15 +29,12 @@ class Command(BaseCommand):
         decisions = list(queryset)
         content = export_zip(decisions)
         output: str = options["output"]
+        write_binary(
+            content,
+            output,
+            to_terminal="the export is a binary zip; redirect it or give --output FILE",
+        )
         if output == "-":
-            if sys.stdout.isatty():
-                raise CommandError("the export is a binary zip; redirect it or give --output FILE")
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
             return
-        try:
-            Path(output).write_bytes(content)
-        except OSError as exc:
-            raise CommandError(f"{output}: cannot be written ({exc.strerror})") from None
         count = len(decisions)
         self.stdout.write(f"Wrote {count} decision{'s' if count != 1 else ''} to {output}.")
