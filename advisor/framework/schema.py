@@ -119,6 +119,8 @@ class Question(_Strict):
     min: float | None = None
     max: float | None = None
     exclusive_min: bool = False
+    # What an optional question's absence means; None leaves it unanswered (or derived).
+    default: Scalar | None = None
 
     @model_validator(mode="after")
     def _fits_type(self) -> Question:
@@ -135,6 +137,11 @@ class Question(_Strict):
             raise ValueError(f"a {self.type} question takes no min or max")
         if numeric and self.min is not None and self.max is not None and self.min >= self.max:
             raise ValueError("min must be below max")
+        if self.default is not None:
+            if self.required:
+                raise ValueError("only an optional question takes a default")
+            if not _fits(self, self.default):
+                raise ValueError(f"default {self.default!r} is not an allowed answer")
         return self
 
     @property
@@ -146,6 +153,20 @@ class Question(_Strict):
             if choice.value == value:
                 return choice.label
         return value
+
+
+def _fits(question: Question, value: Scalar) -> bool:
+    if question.type == "choice":
+        return value in question.choice_values
+    if question.type == "boolean":
+        return isinstance(value, bool)
+    if question.type in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return (question.min is None or value >= question.min) and (
+            question.max is None or value <= question.max
+        )
+    return False
 
 
 class Section(_Strict):
@@ -171,10 +192,22 @@ class DerivedFact(_Strict):
     help: Text
 
 
+class Factor(_Strict):
+    """One concern of the decision. An outcome's points from one factor never exceed `cap`."""
+
+    id: Identifier
+    label: Text
+    cap: float = Field(gt=0)
+    # A decisive factor's cap is larger than all non-decisive caps together.
+    decisive: bool = False
+    source: Text  # the seed fact or dated public source behind the factor's weights
+
+
 class Rule(_Strict):
     """When the condition holds, each outcome in `points` moves by that many points."""
 
     id: Slug
+    factor: Identifier
     question: Identifier  # the answer this contribution is credited to in the trace
     when: Condition
     points: dict[Identifier, float]
@@ -190,8 +223,63 @@ class Rule(_Strict):
 class Knockout(_Strict):
     id: Slug
     outcome: Identifier
+    # Which part of the workload the limit concerns: the request-serving core, the jobs (all of
+    # the workload when it has no separate jobs), or everything.
+    scope: Literal["all", "core", "jobs"] = "all"
+    # False for an outcome that does not apply to the workload (a hybrid of one part) rather
+    # than one a platform limit forbids; results list those apart from the hard limits.
+    hard: bool = True
     when: Condition
     reason: Text
+
+
+PART_IDS = ("service", "events", "jobs", "monolith", "routes")
+PartId = Literal["service", "events", "jobs", "monolith", "routes"]
+
+
+class Hybrid(_Strict):
+    """How a workload is divided into parts, and what splitting them across models costs."""
+
+    overhead: float = Field(gt=0)  # the price of two deployment and operations models
+    split_factor: Identifier  # the factor whose rules score what a split gains
+    job_triggers: list[Identifier] = Field(min_length=1)
+    job_max_runs_per_month: float = Field(ge=0)
+    no_split_reason: Text
+    peripheral_triggers: list[Identifier] = Field(min_length=1)
+    parts: dict[PartId, Text]
+
+    @model_validator(mode="after")
+    def _every_part_named(self) -> Hybrid:
+        missing = [part for part in PART_IDS if part not in self.parts]
+        if missing:
+            raise ValueError(f"parts: no name for '{missing[0]}'")
+        return self
+
+
+class CloudLimits(_Strict):
+    """The function plan's limits on one cloud, with where they come from."""
+
+    functions_plan: Text
+    max_minutes_http: float = Field(gt=0)
+    max_minutes_event: float = Field(gt=0)
+    http_response_seconds: float | None = Field(default=None, gt=0)
+    max_memory_mb: float = Field(gt=0)
+    max_disk_gb: float | None = Field(default=None, gt=0)
+    sync_payload_mb: float = Field(gt=0)
+    event_payload_mb: float = Field(gt=0)
+    managed_websocket: Text | None = None
+    containers_scale_to_zero: bool
+    source: Text
+    as_of: Text
+
+
+class Warning(_Strict):
+    """Answers that are allowed one by one but unlikely together."""
+
+    id: Slug
+    questions: list[Identifier] = Field(min_length=1)
+    when: Condition
+    message: Text
 
 
 class Scoring(_Strict):
@@ -199,6 +287,8 @@ class Scoring(_Strict):
     temperature: float = Field(gt=0)
     confidence_high: float = Field(gt=0, le=100)
     confidence_medium: float = Field(gt=0, le=100)
+    headroom_margin: float = Field(default=0.8, gt=0, lt=1)
+    conflict_ratio: float = Field(default=0.6, gt=0, le=1)
     # The outcome that can never be knocked out, so every answer set has a recommendation.
     fallback: Identifier
 
@@ -215,6 +305,10 @@ class CatalogueEntry(_Strict):
     summary: Text
     # Outcomes whose design this entry belongs to; empty means any outcome.
     outcomes: list[Identifier] = Field(default_factory=list)
+    # The compute model the entry is about, and the parts of a workload it concerns (empty:
+    # any part). An entry is shown only when some part of that kind is placed on that model.
+    placement: Literal["functions", "containers", "any"] = "any"
+    parts: list[Literal["service", "events", "jobs"]] = Field(default_factory=list)
     when: Condition | None = None  # None: applies to every workload of those outcomes
     why: Text  # why this workload gets this entry, completed by the answers that triggered it
     facts: list[Text] = Field(min_length=1)
@@ -287,6 +381,10 @@ class Framework(_Strict):
     sections: list[Section] = Field(min_length=1)
     derived: list[DerivedFact] = Field(default_factory=list)
     scoring: Scoring
+    factors: list[Factor] = Field(min_length=1)
+    hybrid: Hybrid | None = None
+    limits: dict[Identifier, CloudLimits] = Field(default_factory=dict)
+    warnings: list[Warning] = Field(default_factory=list)
     rules: list[Rule] = Field(min_length=1)
     knockouts: list[Knockout] = Field(default_factory=list)
     patterns: list[Pattern]
@@ -319,6 +417,12 @@ class Framework(_Strict):
             if outcome.id == outcome_id:
                 return outcome
         raise KeyError(outcome_id)
+
+    def factor(self, factor_id: str) -> Factor:
+        for factor in self.factors:
+            if factor.id == factor_id:
+                return factor
+        raise KeyError(factor_id)
 
 
 T = TypeVar("T")
@@ -382,6 +486,53 @@ def _check_condition(condition: Condition, where: str, facts: dict[str, Question
             raise ValueError(f"{where}: '{operator}' needs a number question, not '{leaf.q}'")
 
 
+def _check_factors(framework: Framework, facts: dict[str, Question | None]) -> None:
+    """Rules name a known factor and stay inside its cap; decisive factors can outweigh the rest.
+
+    The split factor only scores the hybrid (what a peripheral part gains on the other model)
+    and no other factor does, so a hybrid is only ever a split of two components.
+    """
+    _unique([f.id for f in framework.factors], "factors")
+    factors = {factor.id: factor for factor in framework.factors}
+    split = framework.hybrid.split_factor if framework.hybrid else None
+    if split is not None and split not in factors:
+        raise ValueError(f"hybrid.split_factor: unknown factor '{split}'")
+    weak = sum(f.cap for f in framework.factors if not f.decisive and f.id != split)
+    for factor in framework.factors:
+        if factor.decisive and factor.cap <= weak:
+            raise ValueError(
+                f"factors: decisive factor '{factor.id}' has cap {factor.cap:g}, which must be "
+                f"above the {weak:g} that all other factors can add up to"
+            )
+    hybrid = "hybrid" if "hybrid" in framework.outcome_ids else None
+    for index, rule in enumerate(framework.rules):
+        where = f"rules[{index}]"
+        if rule.question not in facts:
+            raise ValueError(f"{where}.question: unknown question '{rule.question}'")
+        _check_condition(rule.when, f"{where}.when", facts)
+        for outcome in rule.points:
+            if outcome not in framework.outcome_ids:
+                raise ValueError(f"{where}.points: unknown outcome '{outcome}'")
+        if rule.factor not in factors:
+            raise ValueError(f"{where}.factor: unknown factor '{rule.factor}'")
+        cap = factors[rule.factor].cap
+        for outcome, value in rule.points.items():
+            if abs(value) > cap:
+                raise ValueError(
+                    f"{where}.points: {value:g} for '{outcome}' is beyond the cap {cap:g} of "
+                    f"factor '{rule.factor}'"
+                )
+        if split is not None and hybrid is not None:
+            in_split = rule.factor == split
+            if in_split != bool(rule.points.get(hybrid)) or (
+                in_split and set(rule.points) != {hybrid}
+            ):
+                raise ValueError(
+                    f"{where}: only rules of the split factor '{split}' score '{hybrid}', and "
+                    "they score nothing else"
+                )
+
+
 def _check_references(framework: Framework) -> None:
     outcome_ids = framework.outcome_ids
     _unique(outcome_ids, "outcomes")
@@ -401,13 +552,13 @@ def _check_references(framework: Framework) -> None:
             raise ValueError(f"{where}: unknown outcome '{outcome}'")
 
     known_outcome(framework.scoring.fallback, "scoring.fallback")
-    for index, rule in enumerate(framework.rules):
-        where = f"rules[{index}]"
-        if rule.question not in facts:
-            raise ValueError(f"{where}.question: unknown question '{rule.question}'")
-        _check_condition(rule.when, f"{where}.when", facts)
-        for outcome in rule.points:
-            known_outcome(outcome, f"{where}.points")
+    _check_factors(framework, facts)
+    for index, warning in enumerate(framework.warnings):
+        where = f"warnings[{index}]"
+        _check_condition(warning.when, f"{where}.when", facts)
+        for question in warning.questions:
+            if question not in facts:
+                raise ValueError(f"{where}.questions: unknown question '{question}'")
     for index, knockout in enumerate(framework.knockouts):
         where = f"knockouts[{index}]"
         known_outcome(knockout.outcome, f"{where}.outcome")
@@ -416,6 +567,11 @@ def _check_references(framework: Framework) -> None:
                 f"{where}.outcome: the fallback outcome '{knockout.outcome}' cannot be ruled out"
             )
         _check_condition(knockout.when, f"{where}.when", facts)
+    cloud_question = facts.get("cloud")
+    if cloud_question is not None and framework.limits:
+        for value in cloud_question.choice_values:
+            if value not in framework.limits:
+                raise ValueError(f"limits: no function limits for cloud '{value}'")
     service_keys = {key for names in framework.clouds.values() for key in names}
     for cloud, names in framework.clouds.items():
         missing = sorted(service_keys - set(names))

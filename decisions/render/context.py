@@ -152,7 +152,9 @@ def build_adr(document: AdrDocument) -> Adr:
     )
     options = []
     for outcome in snapshot.outcomes:
-        knocked = [k.reason for k in result.knockouts if k.outcome == outcome.id]
+        knocked = [
+            k.reason for k in [*result.knockouts, *result.inapplicable] if k.outcome == outcome.id
+        ]
         good: list[str] = []
         bad: list[str] = []
         for item in result.trace:

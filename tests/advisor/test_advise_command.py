@@ -52,7 +52,7 @@ def test_it_prints_the_json_contract(tmp_path):
     assert {"question", "answer", "outcome", "points", "reason"} <= set(result["trace"][0])
     assert {"question", "value", "recommendation"} <= set(result["sensitivity"][0])
     assert {"options", "cheapest", "crossover_monthly_requests"} <= set(result["cost"])
-    assert result["framework"] == {"id": "serverless-vs-containers", "version": "1.0.1"}
+    assert result["framework"] == {"id": "serverless-vs-containers", "version": "2.0.0"}
 
 
 def test_it_reads_json_from_standard_input_and_writes_a_file(tmp_path):

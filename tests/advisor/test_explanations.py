@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from advisor.answers import validate_answers
 from advisor.engine import evaluate_raw, lean
 from tests.conftest import STEADY_ANSWERS
@@ -12,7 +14,8 @@ def test_it_traces_every_point_it_counts(framework, make_answers):
 
     for outcome in framework.outcome_ids:
         counted = sum(item.points for item in result.trace if item.outcome == outcome)
-        assert counted == result.points[outcome]
+        # Points capped by a factor are fractions; the trace rounds each to 3 places.
+        assert counted == pytest.approx(result.points[outcome], abs=0.01)
     assert all(item.reason for item in result.trace)
 
 

@@ -212,7 +212,7 @@ def test_the_result_shows_the_knockout_of_a_long_job(alice, framework):
 
     page = client.get(reverse("assessment_result", args=[assessment.pk])).content.decode()
 
-    reason = next(k.reason for k in framework.knockouts if k.id == "job-over-15-minutes")
+    reason = next(k.reason for k in framework.knockouts if k.id == "job-over-function-limit")
     assert reason in page
 
 

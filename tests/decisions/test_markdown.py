@@ -89,7 +89,9 @@ def test_it_keeps_the_cost_table_and_the_framework_version(document):
 
     assert "| Option | Sizing | Monthly (USD) |" in markdown
     assert "(cheapest)" in markdown
-    assert "serverless-vs-containers" in markdown and "version 1.0.1" in markdown
+    snapshot = document.snapshot
+    assert snapshot.framework_id in markdown
+    assert f"version {snapshot.framework_version}" in markdown
 
 
 def test_it_escapes_pipes_in_table_cells():

@@ -1,0 +1,117 @@
+"""Which answers, changed to another allowed value, would flip the recommendation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.answers import Answers, cross_check, format_answer
+from advisor.engine.conditions import Facts
+from advisor.engine.facts import INVERSE, derive
+from advisor.engine.result import Flip
+from advisor.engine.scoring import compiled, decide, winner
+from advisor.framework.schema import Framework, Question, per_framework
+
+VOLUME_PROBES = (0.1, 10.0)  # also try a tenth and ten times each volume answer
+VOLUME_QUESTIONS = ("monthly_requests", "peak_rps")
+
+
+@per_framework
+def _leaf_thresholds(framework: Framework) -> list[tuple[str, float]]:
+    """Every numeric threshold in a rule or a knockout, as (fact, value)."""
+    conditions = [rule.when for rule in framework.rules] + [k.when for k in framework.knockouts]
+    found: set[tuple[str, float]] = set()
+    for condition in conditions:
+        for leaf in condition.leaves():
+            assert leaf.q is not None
+            if leaf.operator in ("gt", "gte", "lt", "lte"):
+                found.add((leaf.q, float(leaf.operand(leaf.operator))))
+    return sorted(found)
+
+
+def thresholds(framework: Framework, facts: Facts) -> dict[str, list[float]]:
+    """The thresholds as values of the answers they stand for, for these facts' cloud."""
+    by_question: dict[str, set[float]] = {}
+    for name, value in _leaf_thresholds(framework):
+        question, convert = INVERSE.get(name, (name, lambda value, facts: value))
+        by_question.setdefault(question, set()).add(convert(value, facts))
+    return {question: sorted(values) for question, values in by_question.items()}
+
+
+def _candidates(question: Question, value: Any, limits: list[float]) -> list[Any]:
+    if question.type == "choice":
+        return [c for c in question.choice_values if c != value and c != question.default]
+    if question.type == "boolean":
+        if value is None:
+            return [flag for flag in (True, False) if flag != question.default]
+        return [not value]
+    if question.type == "multi_choice":
+        current = list(value or [])
+        toggled = []
+        for choice in question.choice_values:
+            if choice in current:
+                rest = [c for c in current if c != choice]
+                if rest:
+                    toggled.append(rest)
+            else:
+                toggled.append([c for c in question.choice_values if c in current or c == choice])
+        return toggled
+    integer = question.type == "integer"
+    values: set[float] = set()
+    for threshold in limits:
+        step = 1.0 if integer else max(0.01, abs(threshold) * 0.01)
+        values.update((threshold - step, threshold, threshold + step))
+    if value is not None and question.id in VOLUME_QUESTIONS:
+        values.update(value * factor for factor in VOLUME_PROBES)
+    result = []
+    for raw in sorted(values):
+        candidate = int(round(raw)) if integer else round(raw, 4)
+        if question.min is not None and (
+            candidate < question.min or (question.exclusive_min and candidate <= question.min)
+        ):
+            continue
+        if question.max is not None and candidate > question.max:
+            continue
+        if candidate != value and candidate not in result:
+            result.append(candidate)
+    return result
+
+
+def sensitivity(framework: Framework, answers: Answers, current_winner: str) -> list[Flip]:
+    """Each answer whose change to another allowed value flips the recommendation, and to what.
+
+    For a number, only the nearest flipping value per outcome is reported.
+    """
+    data = compiled(framework)
+    facts = derive(framework, answers)
+    base = decide(data, facts)
+    limits = thresholds(framework, facts)
+    flips: list[Flip] = []
+    for question in framework.questions:
+        current = answers.get(question.id)
+        numeric = question.type in ("integer", "number")
+        nearest: dict[str, tuple[float, Any, str]] = {}
+        for candidate in _candidates(question, current, limits.get(question.id, [])):
+            changed = dict(answers)
+            changed[question.id] = candidate
+            if cross_check(changed):
+                continue
+            outcome = winner(framework, decide(data, derive(framework, changed), base))
+            if outcome == current_winner:
+                continue
+            distance = abs(candidate - current) if numeric and current is not None else 0.0
+            key = outcome if numeric else repr(candidate)
+            if key not in nearest or distance < nearest[key][0]:
+                nearest[key] = (distance, candidate, outcome)
+        for _, candidate, outcome in nearest.values():
+            flips.append(
+                Flip(
+                    question=question.id,
+                    label=question.label,
+                    current=current,
+                    current_display=format_answer(question, current),
+                    value=candidate,
+                    display=format_answer(question, candidate),
+                    recommendation=outcome,
+                )
+            )
+    return flips
