@@ -16,10 +16,10 @@ from django_htmx.middleware import HtmxDetails
 
 from advisor.answers import Answers, AnswersError, format_answer, validate_answers
 from advisor.charts import cost_chart_svg
-from advisor.engine import lean
+from advisor.engine import answer_warnings, lean
 from advisor.forms import AssessmentStartForm, StepForm
 from advisor.framework import Framework, default_framework
-from advisor.framework.schema import Section
+from advisor.framework.schema import Question, Section
 from advisor.models import REVIEW_STEP, Assessment
 from advisor.selectors import assessments_visible_to
 from advisor.services import (
@@ -256,9 +256,18 @@ def assessment_check(request: Request, pk: int, step: str) -> HttpResponse:
     return HttpResponse(field_html + leaning_html)
 
 
+def _unanswered(question: Question) -> str:
+    if question.default is not None:
+        return f"Not answered: taken as {format_answer(question, question.default)}"
+    if question.required:
+        return "Not answered"
+    return "Not answered: worked out from the other answers"
+
+
 def _review(framework: Framework, answers: Answers) -> dict[str, Any]:
     sections = []
     missing = 0
+    step_of = {q.id: s.id for s in framework.sections for q in s.questions}
     for section in framework.sections:
         rows = []
         for question in section.questions:
@@ -268,12 +277,22 @@ def _review(framework: Framework, answers: Answers) -> dict[str, Any]:
             rows.append(
                 {
                     "question": question,
-                    "display": format_answer(question, value),
+                    "display": _unanswered(question)
+                    if value is None
+                    else format_answer(question, value),
                     "missing": value is None and question.required,
                 }
             )
         sections.append({"section": section, "rows": rows})
-    return {"review_sections": sections, "missing": missing}
+    warnings = [
+        {
+            "message": warning.message,
+            "questions": [framework.question(q).label for q in warning.questions],
+            "step": step_of[warning.questions[0]],
+        }
+        for warning in answer_warnings(framework, answers)
+    ]
+    return {"review_sections": sections, "missing": missing, "warnings": warnings}
 
 
 @require_http_methods(["GET", "POST"])

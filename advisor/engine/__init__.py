@@ -53,6 +53,7 @@ __all__ = [
     "Leaning",
     "OutcomeScore",
     "Recommendation",
+    "answer_warnings",
     "evaluate",
     "evaluate_raw",
     "lean",
@@ -171,6 +172,12 @@ def lean(framework: Framework, answers: Answers, *, reasons: int = 3) -> Leaning
         answered=sum(1 for question in framework.questions if question.id in given),
         total=len(framework.questions),
     )
+
+
+def answer_warnings(framework: Framework, answers: Answers) -> list[AnswerWarning]:
+    """Unlikely combinations among the answers given so far (a questionnaire in progress)."""
+    given = {key: value for key, value in answers.items() if value is not None}
+    return explain.warnings(compiled(framework), given, derive(framework, given))
 
 
 def evaluate_raw(framework: Framework, data: Any, **options: Any) -> Recommendation:

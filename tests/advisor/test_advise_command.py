@@ -55,6 +55,35 @@ def test_it_prints_the_json_contract(tmp_path):
     assert result["framework"] == {"id": "serverless-vs-containers", "version": "2.0.0"}
 
 
+def test_it_accepts_framework_2_answers_and_warns_about_unlikely_ones_on_stderr(tmp_path):
+    answers = {
+        **BASE_ANSWERS,
+        "latency_target": "async",  # nobody waits ...
+        "user_facing": True,  # ... yet a person waits
+        "workload_kind": "service",
+        "prewarm_ok": False,
+        "payload_mb": 2.5,
+        "ordering": "per_key",
+    }
+
+    done = _advise(str(_write(tmp_path, answers)))
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)  # standard output stays pure JSON
+    assert [w["id"] for w in result["warnings"]] == ["async-but-waiting"]
+    assert result["warnings"][0]["questions"] == ["latency_target", "user_facing"]
+    assert done.stderr.startswith("warning: latency_target, user_facing: ")
+    assert result["answers"]["payload_mb"] == 2.5
+
+
+def test_it_says_nothing_on_stderr_for_consistent_framework_1_answers(tmp_path):
+    done = _advise(str(_write(tmp_path, BASE_ANSWERS)))
+
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["warnings"] == []
+
+
 def test_it_reads_json_from_standard_input_and_writes_a_file(tmp_path):
     output = tmp_path / "result.json"
 

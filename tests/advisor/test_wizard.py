@@ -216,6 +216,77 @@ def test_the_result_shows_the_knockout_of_a_long_job(alice, framework):
     assert reason in page
 
 
+@pytest.mark.parametrize(
+    ("step", "questions"),
+    [
+        ("latency", ["prewarm_ok"]),
+        ("duration", ["job_checkpointable", "cpu_bound"]),
+        ("workload", ["workload_kind", "payload_mb", "ordering"]),
+        ("team", ["existing_platform"]),
+    ],
+)
+def test_it_asks_the_framework_2_questions_where_they_belong(finished, alice, step, questions):
+    page = _client(alice).get(reverse("assessment_step", args=[finished.pk, step]))
+
+    html = page.content.decode()
+    for question in questions:
+        assert f'name="{question}"' in html
+        assert re.search(rf'<input[^>]*name="{question}"[^>]*required', html) is None
+
+
+def test_the_review_step_flags_unlikely_answers_without_refusing_them(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    answers = {**BASE_ANSWERS, "latency_target": "async", "user_facing": True}
+    for section in framework.sections:
+        url = reverse("assessment_step", args=[assessment.pk, section.id])
+        client.post(url, _form_data(framework, section.id, answers))
+
+    review = client.get(reverse("assessment_review", args=[assessment.pk])).content.decode()
+
+    assert "Answers to check" in review
+    message = next(w.message for w in framework.warnings if w.id == "async-but-waiting")
+    assert message in review
+    assert reverse("assessment_step", args=[assessment.pk, "latency"]) in review
+    assert "Not answered: taken as No" in review  # an optional answer left to its default
+    done = client.post(reverse("assessment_review", args=[assessment.pk]))
+    assert done.status_code == 302
+    result = client.get(done["Location"]).content.decode()
+    assert message in result
+
+
+def test_the_review_step_is_quiet_for_consistent_answers(finished, alice):
+    review = _client(alice).get(reverse("assessment_review", args=[finished.pk]))
+
+    assert "Answers to check" not in review.content.decode()
+
+
+def test_the_result_names_where_each_part_runs(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    answers = {
+        **BASE_ANSWERS,
+        "traffic_pattern": "steady",
+        "monthly_requests": 200_000_000,
+        "peak_rps": 120,
+        "triggers": ["http", "file_upload", "schedule"],
+        "ops_capacity": "platform_team",
+        "container_experience": "strong",
+        "existing_platform": "kubernetes",
+    }
+    _complete(client, framework, assessment, answers)
+
+    page = client.get(reverse("assessment_result", args=[assessment.pk])).content.decode()
+
+    assert "Hybrid" in page
+    aws = framework.clouds["aws"]
+    service = framework.hybrid.parts["service"]
+    events = framework.hybrid.parts["events"]
+    assert f"<strong>{service[0].upper()}{service[1:]}</strong> on {aws['containers']}" in page
+    assert f"<strong>{events[0].upper()}{events[1:]}</strong> on {aws['functions']}" in page
+    assert 'id="confidence-notes"' in page
+
+
 def test_changing_an_answer_drops_the_old_result(finished, alice, framework):
     client = _client(alice)
     data = _form_data(framework, "duration", {**BASE_ANSWERS, "max_duration_minutes": 40})

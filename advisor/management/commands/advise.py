@@ -90,6 +90,9 @@ class Command(BaseCommand):
             result = evaluate_raw(framework, data, free_tier=options["free_tier"])
         except (AnswersError, FrameworkError) as exc:
             raise CommandError(str(exc)) from None
+        for warning in result.warnings:
+            # Unlikely answers are advised on all the same; standard error keeps stdout clean.
+            self.stderr.write(f"warning: {', '.join(warning.questions)}: {warning.message}")
         workload = options.get("workload") or (
             "the workload"
             if source == "-"
