@@ -102,6 +102,7 @@ def test_it_scores_the_shipped_examples():
         outcomes[path.stem] = json.loads(out.getvalue())["recommendation"]
 
     assert outcomes == {
+        "api-with-nightly-batch": "hybrid",
         "monolith-migration": "hybrid",
         "orders-api": "serverless",
         "reporting-service": "containers",

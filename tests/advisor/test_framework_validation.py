@@ -140,3 +140,60 @@ def test_a_broken_file_stops_the_app_at_start_up(tmp_path: Path, data, monkeypat
 
 def test_the_start_up_check_passes_for_the_shipped_file():
     assert checks.framework_is_valid() == []
+
+
+def _rule(data: dict[str, Any], rule_id: str) -> dict[str, Any]:
+    return next(rule for rule in data["rules"] if rule["id"] == rule_id)
+
+
+def test_it_refuses_a_decisive_factor_that_a_pile_of_weak_ones_could_outvote(data):
+    latency = next(factor for factor in data["factors"] if factor["id"] == "latency")
+    latency["cap"] = 10
+
+    message = _error(data)
+    assert "decisive factor 'latency' has cap 10" in message
+    assert "above the 18 that all other factors can add up to" in message
+
+
+def test_it_refuses_a_rule_beyond_its_factors_cap(data):
+    _rule(data, "traffic-spiky")["points"] = {"serverless": 7}
+
+    assert "7 for 'serverless' is beyond the cap 6 of factor 'load'" in _error(data)
+
+
+def test_it_refuses_a_rule_with_an_unknown_factor(data):
+    _rule(data, "traffic-spiky")["factor"] = "vibes"
+
+    assert "factor: unknown factor 'vibes'" in _error(data)
+
+
+def test_it_lets_only_the_split_factor_score_the_hybrid(data):
+    _rule(data, "traffic-spiky")["points"] = {"serverless": 3, "hybrid": 1}
+
+    assert "only rules of the split factor 'split' score 'hybrid'" in _error(data)
+
+
+def test_it_refuses_a_cloud_without_function_limits(data):
+    del data["limits"]["gcp"]
+
+    assert _error(data) == "framework.yaml: limits: no function limits for cloud 'gcp'"
+
+
+def test_it_refuses_a_default_that_is_not_an_allowed_answer(data):
+    section = next(s for s in data["sections"] if s["id"] == "workload")
+    ordering = next(q for q in section["questions"] if q["id"] == "ordering")
+    ordering["default"] = "sometimes"
+
+    assert "default 'sometimes' is not an allowed answer" in _error(data)
+
+
+def test_it_refuses_a_default_on_a_required_question(data):
+    data["sections"][0]["questions"][0]["default"] = "spiky"
+
+    assert "only an optional question takes a default" in _error(data)
+
+
+def test_it_refuses_an_unknown_question_in_a_warning(data):
+    data["warnings"][0]["questions"] = ["latency_target", "patience"]
+
+    assert _error(data) == "framework.yaml: warnings[0].questions: unknown question 'patience'"
