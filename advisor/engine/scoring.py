@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from advisor.engine.conditions import Facts, Predicate, compile_condition
 from advisor.engine.facts import Part
-from advisor.framework.schema import Framework, Knockout, Rule, per_framework
+from advisor.framework.schema import Condition, Framework, Knockout, Rule, per_framework
 
 FUNCTIONS = "serverless"
 CONTAINERS = "containers"
@@ -27,29 +27,36 @@ MODEL = {FUNCTIONS: "functions", CONTAINERS: "containers"}
 class Compiled:
     framework: Framework
     rules: list[tuple[Rule, Predicate]]
-    rule_facts: list[frozenset[str]]  # the facts each rule reads, to skip unchanged ones
     knockouts: list[tuple[Knockout, Predicate]]
-    knockout_facts: list[frozenset[str]]
     entries: dict[str, Predicate]
     warnings: list[Predicate]
     caps: dict[str, float]
     split: str | None
+    # Indexes for re-scoring nearly the same facts: which rules and knockouts read a fact, and
+    # which rules make up a factor.
+    rules_reading: dict[str, tuple[int, ...]]
+    knockouts_reading: dict[str, tuple[int, ...]]
+    factor_rules: dict[str, tuple[int, ...]]
+    rule_list: list[Rule]
+
+
+def _readers(conditions: list[Condition]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for index, condition in enumerate(conditions):
+        for name in {leaf.q for leaf in condition.leaves() if leaf.q is not None}:
+            found.setdefault(name, []).append(index)
+    return {name: tuple(indexes) for name, indexes in found.items()}
 
 
 @per_framework
 def compiled(framework: Framework) -> Compiled:
+    factor_rules: dict[str, list[int]] = {}
+    for index, rule in enumerate(framework.rules):
+        factor_rules.setdefault(rule.factor, []).append(index)
     return Compiled(
         framework=framework,
         rules=[(rule, compile_condition(rule.when)) for rule in framework.rules],
-        rule_facts=[
-            frozenset(leaf.q for leaf in rule.when.leaves() if leaf.q is not None)
-            for rule in framework.rules
-        ],
         knockouts=[(k, compile_condition(k.when)) for k in framework.knockouts],
-        knockout_facts=[
-            frozenset(leaf.q for leaf in k.when.leaves() if leaf.q is not None)
-            for k in framework.knockouts
-        ],
         entries={
             entry.id: compile_condition(entry.when)
             for entry in [*framework.patterns, *framework.anti_patterns]
@@ -58,6 +65,10 @@ def compiled(framework: Framework) -> Compiled:
         warnings=[compile_condition(warning.when) for warning in framework.warnings],
         caps={factor.id: factor.cap for factor in framework.factors},
         split=framework.hybrid.split_factor if framework.hybrid else None,
+        rules_reading=_readers([rule.when for rule in framework.rules]),
+        knockouts_reading=_readers([k.when for k in framework.knockouts]),
+        factor_rules={factor: tuple(indexes) for factor, indexes in factor_rules.items()},
+        rule_list=list(framework.rules),
     )
 
 
@@ -67,20 +78,25 @@ class Decision:
 
     points: dict[str, float]
     knocked: set[str]
-    factor_points: dict[str, dict[str, float]]
+    factor_points: dict[str, dict[str, float]]  # per factor and outcome, after the cap
+    raw_totals: dict[str, dict[str, float]]  # the same before the cap
     knockouts: list[Knockout]
     parts: list[Part]
-    rules: list[Rule]  # every rule that held, in framework order
     # Per rule and per knockout, in framework order: did it hold (for the next `decide`).
     held: list[bool]
     knocks: list[bool]
     facts: Facts
-    raw_totals: dict[str, dict[str, float]] = field(default_factory=dict)
+    rule_list: list[Rule]
     # Where each part goes when the hybrid wins: part id -> functions or containers.
     split: dict[str, str] = field(default_factory=dict)
     # Which pure outcome's points the hybrid's core carries ("" when no split is possible).
     core_outcome: str = ""
     no_split: bool = False
+
+    @property
+    def rules(self) -> list[Rule]:
+        """Every rule that held, in framework order."""
+        return [rule for rule, holds in zip(self.rule_list, self.held, strict=True) if holds]
 
     @property
     def fired(self) -> list[tuple[Rule, dict[str, float]]]:
@@ -106,10 +122,7 @@ class Decision:
         return {part.id: MODEL[winner] for part in self.parts}
 
 
-def _changed(facts: Facts, previous: Decision | None) -> set[str] | None:
-    if previous is None:
-        return None
-    before = previous.facts
+def _changed(facts: Facts, before: Facts) -> set[str]:
     changed = {name for name, value in facts.items() if before.get(name, _MISSING) != value}
     changed.update(name for name in before if name not in facts)
     return changed
@@ -118,59 +131,47 @@ def _changed(facts: Facts, previous: Decision | None) -> set[str] | None:
 _MISSING = object()
 
 
-def _holding(
-    checks: list[Predicate],
-    reads: list[frozenset[str]],
-    facts: Facts,
-    changed: set[str] | None,
-    before: list[bool] | None,
-) -> list[bool]:
-    """Which conditions hold. Given the result for nearly the same facts, only the conditions
-    reading a fact that differs are evaluated again (sensitivity changes one answer at a time)."""
-    if changed is None or before is None:
-        return [check(facts) for check in checks]
-    return [
-        check(facts) if names & changed else held
-        for check, names, held in zip(checks, reads, before, strict=True)
-    ]
-
-
-def _capped(
-    data: Compiled, rules: list[Rule]
-) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
-    raw: dict[str, dict[str, float]] = {}
-    for rule in rules:
-        totals = raw.setdefault(rule.factor, {})
-        for outcome, value in rule.points.items():
-            totals[outcome] = totals.get(outcome, 0.0) + value
-    capped: dict[str, dict[str, float]] = {}
-    for factor, totals in raw.items():
-        cap = data.caps[factor]
-        capped[factor] = {outcome: max(-cap, min(cap, total)) for outcome, total in totals.items()}
-    return raw, capped
+def _factor_totals(data: Compiled, factor: str, held: list[bool]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for index in data.factor_rules[factor]:
+        if held[index]:
+            for outcome, value in data.rules[index][0].points.items():
+                totals[outcome] = totals.get(outcome, 0.0) + value
+    return totals
 
 
 def decide(data: Compiled, facts: Facts, previous: Decision | None = None) -> Decision:
+    """Score the facts. Given the decision for nearly the same facts (sensitivity changes one
+    answer at a time), only the rules, knockouts and factors reading a fact that differs are
+    evaluated again."""
     framework = data.framework
-    changed = _changed(facts, previous)
-    held = _holding(
-        [p for _, p in data.rules],
-        data.rule_facts,
-        facts,
-        changed,
-        previous.held if previous else None,
-    )
-    knocks = _holding(
-        [p for _, p in data.knockouts],
-        data.knockout_facts,
-        facts,
-        changed,
-        previous.knocks if previous else None,
-    )
-    rules = [rule for (rule, _), holds in zip(data.rules, held, strict=True) if holds]
-    raw, factor_points = _capped(data, rules)
+    if previous is None:
+        held = [predicate(facts) for _, predicate in data.rules]
+        knocks = [predicate(facts) for _, predicate in data.knockouts]
+        factors: set[str] = set(data.factor_rules)
+        raw: dict[str, dict[str, float]] = {}
+        capped: dict[str, dict[str, float]] = {}
+    else:
+        changed = _changed(facts, previous.facts)
+        held, knocks = list(previous.held), list(previous.knocks)
+        factors = set()
+        for index in {i for name in changed for i in data.rules_reading.get(name, ())}:
+            now = data.rules[index][1](facts)
+            if now != held[index]:
+                held[index] = now
+                factors.add(data.rules[index][0].factor)
+        for index in {i for name in changed for i in data.knockouts_reading.get(name, ())}:
+            knocks[index] = data.knockouts[index][1](facts)
+        raw = {f: t for f, t in previous.raw_totals.items() if f not in factors}
+        capped = {f: t for f, t in previous.factor_points.items() if f not in factors}
+    for factor in factors:
+        totals = _factor_totals(data, factor, held)
+        if totals:
+            cap = data.caps[factor]
+            raw[factor] = totals
+            capped[factor] = {o: max(-cap, min(cap, t)) for o, t in totals.items()}
     points = dict.fromkeys(framework.outcome_ids, 0.0)
-    for factor, totals in factor_points.items():
+    for factor, totals in capped.items():
         if factor == data.split:
             continue
         for outcome, value in totals.items():
@@ -179,14 +180,14 @@ def decide(data: Compiled, facts: Facts, previous: Decision | None = None) -> De
     decision = Decision(
         points=points,
         knocked={knockout.outcome for knockout in knockouts},
-        factor_points=factor_points,
+        factor_points=capped,
+        raw_totals=raw,
         knockouts=knockouts,
         parts=facts["_parts"],
-        rules=rules,
         held=held,
         knocks=knocks,
         facts=facts,
-        raw_totals=raw,
+        rule_list=data.rule_list,
     )
     if framework.hybrid is not None and HYBRID in points and HYBRID not in decision.knocked:
         _split(data, facts, decision)

@@ -59,7 +59,14 @@ def _candidates(question: Question, value: Any, limits: list[float]) -> list[Any
     values: set[float] = set()
     for threshold in limits:
         step = 1.0 if integer else max(0.01, abs(threshold) * 0.01)
-        values.update((threshold - step, threshold, threshold + step))
+        # Only values across the threshold from the current answer can flip anything: the
+        # threshold itself (for >= and <=) and one step past it.
+        if value is None or value == threshold:
+            values.update((threshold - step, threshold, threshold + step))
+        elif value < threshold:
+            values.update((threshold, threshold + step))
+        else:
+            values.update((threshold - step, threshold))
     if value is not None and question.id in VOLUME_QUESTIONS:
         values.update(value * factor for factor in VOLUME_PROBES)
     result = []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from advisor.answers import SECONDS_PER_MONTH, cross_check, validate_answers
 from advisor.engine import Recommendation, evaluate_raw
 from advisor.engine.facts import derive
+from advisor.engine.scoring import compiled, decide
 from advisor.framework import default_framework
 from advisor.framework.schema import Question
 
@@ -272,3 +273,25 @@ def test_framework_1_answer_files_still_validate_and_get_advice(data: dict[str, 
 
     assert result.recommendation in OUTCOMES
     assert result.framework.version.startswith("2.")
+
+
+@QUICK
+@given(answer_sets(), answer_sets(), st.sampled_from([q.id for q in FRAMEWORK.questions]))
+def test_rescoring_one_changed_answer_matches_scoring_from_scratch(
+    data: dict[str, Any], other: dict[str, Any], question: str
+) -> None:
+    # The sensitivity analysis re-scores only what a changed answer touches; it must agree
+    # exactly with a full scoring of the changed answers.
+    answers = validate_answers(FRAMEWORK, data)
+    changed = {**answers, question: validate_answers(FRAMEWORK, other).get(question)}
+    assume(not cross_check(changed))
+    data_ = compiled(FRAMEWORK)
+    base = decide(data_, derive(FRAMEWORK, answers))
+
+    quick = decide(data_, derive(FRAMEWORK, changed), base)
+    full = decide(data_, derive(FRAMEWORK, changed))
+
+    assert quick.points == full.points
+    assert quick.knocked == full.knocked
+    assert quick.factor_points == full.factor_points
+    assert quick.split == full.split
