@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.answers import Answers, validate_answers
-from advisor.costs import Workload, compare_costs
+from advisor.costs import CostComparison, Workload, compare_costs
 from advisor.engine import explain
 from advisor.engine.facts import cloud_of, derive
 from advisor.engine.result import (
@@ -34,7 +34,7 @@ from advisor.engine.result import (
     OutcomeScore,
     Recommendation,
 )
-from advisor.engine.scoring import MODEL, compiled, decide, scores, winner
+from advisor.engine.scoring import MODEL, Decision, compiled, decide, scores, winner
 from advisor.engine.sensitivity import sensitivity
 from advisor.framework.schema import Framework
 
@@ -64,9 +64,19 @@ __all__ = [
 HTTP_TRIGGERS = ("http", "webhook")
 # The cost model's option family behind each pure outcome.
 COST_MODEL = {"serverless": "functions", "containers": "containers"}
+PREWARM_PATTERN = "provisioned-concurrency"
 
 
-def workload_for_costs(answers: Answers, free_tier: bool = False) -> Workload:
+def workload_for_costs(
+    framework: Framework,
+    answers: Answers,
+    free_tier: bool = False,
+    *,
+    prewarm: bool = False,
+    split: tuple[str, str, str] | None = None,
+) -> Workload:
+    """The cost model's view of an answer set (defaults and derived kind included)."""
+    facts = derive(framework, answers)
     triggers = answers.get("triggers") or []
     return Workload(
         monthly_requests=float(answers.get("monthly_requests") or 0),
@@ -77,6 +87,34 @@ def workload_for_costs(answers: Answers, free_tier: bool = False) -> Workload:
         http=any(trigger in HTTP_TRIGGERS for trigger in triggers),
         free_tier=free_tier,
         gpu=answers.get("gpu") is True,
+        kind=str(facts.get("workload_kind") or "service"),
+        user_facing=answers.get("user_facing") is True,
+        cpu_bound=facts.get("cpu_bound") is True,
+        job_minutes=float(answers.get("max_duration_minutes") or 0),
+        disk_gb=float(answers.get("local_disk_gb") or 0),
+        connections=answers.get("state") == "connections",
+        prewarm=prewarm,
+        split=split,
+    )
+
+
+def costs(
+    framework: Framework,
+    answers: Answers,
+    workload: Workload,
+    ruled_out: list[str],
+) -> CostComparison:
+    """The cost table for the chosen cloud's price sheet."""
+    cloud = cloud_of(framework, answers)
+    book = framework.prices
+    return compare_costs(
+        workload,
+        book.clouds[cloud],
+        framework.cost_model,
+        ruled_out,
+        book_version=book.version,
+        currency=book.currency,
+        cloud=cloud,
     )
 
 
@@ -124,10 +162,17 @@ def evaluate(
         patterns=patterns,
         anti_patterns=anti_patterns,
         sensitivity=sensitivity(framework, answers, chosen) if with_sensitivity else [],
-        cost=compare_costs(
-            workload_for_costs(answers, free_tier),
-            framework.pricing,
-            ruled_out=[COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
+        cost=costs(
+            framework,
+            answers,
+            workload_for_costs(
+                framework,
+                answers,
+                free_tier,
+                prewarm=any(pattern.id == PREWARM_PATTERN for pattern in patterns),
+                split=_cost_split(decision, chosen),
+            ),
+            [COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
         ),
         checklist=explain.checklist(framework, [*patterns, *anti_patterns]),
         cloud=cloud,
@@ -140,6 +185,15 @@ def evaluate(
         warnings=explain.warnings(data, answers, facts),
         inapplicable=inapplicable,
     )
+
+
+def _cost_split(decision: Decision, chosen: str) -> tuple[str, str, str] | None:
+    """For a hybrid: the core's model, the other part's model and the other part's kind."""
+    if chosen != "hybrid" or len(decision.parts) < 2:
+        return None
+    core, other = decision.parts[0], decision.parts[1]
+    placement = decision.split
+    return placement[core.id], placement[other.id], other.id
 
 
 def lean(framework: Framework, answers: Answers, *, reasons: int = 3) -> Leaning:

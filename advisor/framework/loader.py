@@ -8,10 +8,12 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from advisor.framework.schema import Framework
+from advisor.framework.schema import Framework, PriceBook
 
 FRAMEWORK_DIR = Path(__file__).resolve().parent
 DEFAULT_FRAMEWORK = FRAMEWORK_DIR / "serverless-vs-containers.yaml"
+# The framework names its price sheets with `prices: FILE`, a path beside the framework file.
+PRICES_KEY = "prices"
 
 
 class FrameworkError(Exception):
@@ -28,9 +30,9 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def parse_framework(data: object, source: str = "<data>") -> Framework:
+def _validated(model: type[Framework] | type[PriceBook], data: object, source: str) -> object:
     try:
-        return Framework.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         message = str(error["msg"]).removeprefix("Value error, ")
@@ -41,17 +43,37 @@ def parse_framework(data: object, source: str = "<data>") -> Framework:
         raise FrameworkError(f"{prefix}{message}{suffix}") from None
 
 
-def load_framework(path: Path | str = DEFAULT_FRAMEWORK) -> Framework:
-    path = Path(path)
+def parse_prices(data: object, source: str = "<data>") -> PriceBook:
+    book = _validated(PriceBook, data, source)
+    assert isinstance(book, PriceBook)
+    return book
+
+
+def parse_framework(data: object, source: str = "<data>", base: Path = FRAMEWORK_DIR) -> Framework:
+    """Validate framework data; a `prices` file name is read from `base` and validated first."""
+    if isinstance(data, dict) and isinstance(data.get(PRICES_KEY), str):
+        prices = base / data[PRICES_KEY]
+        data = {**data, PRICES_KEY: parse_prices(_read_yaml(prices), str(prices))}
+    framework = _validated(Framework, data, source)
+    assert isinstance(framework, Framework)
+    return framework
+
+
+def _read_yaml(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise FrameworkError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise FrameworkError(f"{path}: is not valid YAML ({exc})") from None
-    return parse_framework(data, str(path))
+
+
+def load_framework(path: Path | str = DEFAULT_FRAMEWORK) -> Framework:
+    """The framework file with the price sheets it names, each validated with its own name."""
+    path = Path(path)
+    return parse_framework(_read_yaml(path), str(path), path.parent)
 
 
 @functools.cache

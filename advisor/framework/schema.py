@@ -330,42 +330,159 @@ class Price(_Strict):
     unit: Text
 
 
+class Tier(_Strict):
+    """One volume band of a tiered price: up to `up_to_millions` a month (None: no end)."""
+
+    up_to_millions: float | None = Field(default=None, gt=0)
+    per_million: float = Field(ge=0)
+
+
+def _ordered_tiers(tiers: list[Tier], where: str) -> list[Tier]:
+    bounds = [tier.up_to_millions for tier in tiers]
+    if not tiers or bounds[-1] is not None or None in bounds[:-1]:
+        raise ValueError(f"{where}: only the last tier is open-ended, and it must be")
+    if bounds[:-1] != sorted(bounds[:-1]):  # type: ignore[type-var]
+        raise ValueError(f"{where}: tiers must rise")
+    return tiers
+
+
+class Gateway(_Strict):
+    name: Text
+    unit: Text
+    tiers: list[Tier]
+
+    @model_validator(mode="after")
+    def _tiers(self) -> Gateway:
+        _ordered_tiers(self.tiers, "tiers")
+        return self
+
+
+class LoadBalancer(_Strict):
+    name: Text
+    hourly: Price
+    lcu_hourly: Price
+    new_connections_per_lcu: Price
+
+
+class WebSocketPrices(_Strict):
+    """A managed WebSocket gateway: per message and per connection-minute, or per unit."""
+
+    name: Text
+    message_tiers: list[Tier]
+    per_million_connection_minutes: Price | None = None
+    unit_daily: Price | None = None
+    connections_per_unit: Price | None = None
+    messages_per_unit_day: Price | None = None
+
+    @model_validator(mode="after")
+    def _tiers(self) -> WebSocketPrices:
+        _ordered_tiers(self.message_tiers, "message_tiers")
+        return self
+
+
+class FunctionPrices(_Strict):
+    service: Text
+    gb_second: Price
+    gb_second_arm64: Price | None = None
+    vcpu_second: Price | None = None  # charged beside memory where the CPU is billed apart
+    per_million_requests: Price
+    free_requests: Price
+    free_gb_seconds: Price
+    free_vcpu_seconds: Price | None = None
+    prewarm_gb_second: Price
+    prewarm_execution_gb_second: Price
+    mb_per_vcpu: Price
+    min_memory_mb: float = Field(gt=0)
+    max_memory_mb: float = Field(gt=0)
+    memory_sizes_mb: list[float] = Field(default_factory=list)  # empty: any size in between
+
+
+class Size(_Strict):
+    vcpu: float = Field(gt=0)
+    memory_gb: list[float] = Field(min_length=1)
+
+
+class ContainerPrices(_Strict):
+    """A managed container service: billed while tasks run, or only while they serve."""
+
+    service: Text
+    billing: Literal["running", "active"]
+    vcpu_hour: Price
+    gib_hour: Price
+    vcpu_hour_arm64: Price | None = None
+    gib_hour_arm64: Price | None = None
+    per_million_requests: Price | None = None
+    free_requests: Price | None = None
+    free_vcpu_seconds: Price | None = None
+    free_gib_seconds: Price | None = None
+    free_disk_gb: float = 0
+    disk_gb_hour: Price | None = None
+    minimum_billed_seconds: float = Field(ge=0)
+    gpu: bool
+    gpu_hour: Price | None = None
+    sizes: list[Size] = Field(min_length=1)
+
+
+class AlwaysOnPrices(_Strict):
+    service: Text
+    vcpu_hour: Price
+    gib_hour: Price
+
+
 class Instance(_Strict):
     name: Text
     vcpu: float = Field(gt=0)
     memory_gb: float = Field(gt=0)
+    arch: Literal["x86", "arm64"]
     on_demand_hourly: float = Field(gt=0)
     reserved_hourly: float = Field(gt=0)
+    # Share of each vCPU a burstable instance sustains; 1 for a full core.
+    baseline: float = Field(default=1.0, gt=0, le=1)
+    gpu: Text | None = None
 
 
-class Pricing(_Strict):
+class VmPrices(_Strict):
+    service: Text
+    disk_gb_month: Price
+    minimum_billed_seconds: float = Field(ge=0)
+    instances: list[Instance] = Field(min_length=1)
+
+
+class CloudPrices(_Strict):
     region: Text
-    currency: Literal["USD"]
-    source: Text
     as_of: Text
+    source: Text
     hours_per_month: float = Field(gt=0)
-    lambda_gb_second: Price
-    lambda_per_million_requests: Price
-    lambda_free_requests: Price
-    lambda_free_gb_seconds: Price
-    api_gateway_rest_per_million: Price
-    api_gateway_http_per_million: Price
-    alb_hourly: Price
-    alb_lcu_hourly: Price
-    alb_new_connections_per_lcu: Price
-    fargate_vcpu_hourly: Price
-    fargate_gb_hourly: Price
-    fargate_min_vcpu: Price
-    fargate_gb_per_vcpu: Price
-    concurrent_requests_per_vcpu: Price
-    target_utilization: Price
+    functions: FunctionPrices
+    gateways: dict[Identifier, Gateway] = Field(default_factory=dict)
+    load_balancer: LoadBalancer | None = None
+    websocket: WebSocketPrices | None = None
+    containers: ContainerPrices
+    always_on: AlwaysOnPrices | None = None
+    vms: VmPrices
+
+
+class PriceBook(_Strict):
+    """The price sheets, one per cloud; versioned apart from the framework."""
+
+    version: Text
+    currency: Literal["USD"]
+    clouds: dict[Identifier, CloudPrices]
+
+
+class CostModel(_Strict):
+    """How the cost model sizes and spreads a workload: assumptions, not prices."""
+
+    concurrent_requests_per_vcpu: float = Field(gt=0)
+    target_utilization: float = Field(gt=0, le=1)
     peak_to_average: dict[Identifier, float]
-    ec2_instances: list[Instance] = Field(min_length=1)
+    user_facing_minimum: int = Field(ge=1)  # tasks or instances, across zones
+    fleet_bound: int = Field(ge=1)  # beyond this many, the figure comes with a warning
+    job_runs_per_month: float = Field(gt=0)  # for the jobs of a service with jobs
+    periphery_share: float = Field(gt=0, lt=1)  # of the volume, for a hybrid's other part
 
     @model_validator(mode="after")
-    def _sane(self) -> Pricing:
-        if not 0 < self.target_utilization.value <= 1:
-            raise ValueError("target_utilization must be in (0, 1]")
+    def _sane(self) -> CostModel:
         for pattern, ratio in self.peak_to_average.items():
             if ratio < 1:
                 raise ValueError(f"peak_to_average for {pattern} must be at least 1")
@@ -391,7 +508,8 @@ class Framework(_Strict):
     anti_patterns: list[AntiPattern]
     checklist: list[Text] = Field(default_factory=list)
     clouds: dict[Identifier, dict[Identifier, Text]]
-    pricing: Pricing
+    cost_model: CostModel
+    prices: PriceBook
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Framework:
@@ -572,6 +690,10 @@ def _check_references(framework: Framework) -> None:
         for value in cloud_question.choice_values:
             if value not in framework.limits:
                 raise ValueError(f"limits: no function limits for cloud '{value}'")
+    if cloud_question is not None:
+        for value in cloud_question.choice_values:
+            if value not in framework.prices.clouds:
+                raise ValueError(f"prices: no price sheet for cloud '{value}'")
     service_keys = {key for names in framework.clouds.values() for key in names}
     for cloud, names in framework.clouds.items():
         missing = sorted(service_keys - set(names))
@@ -598,6 +720,7 @@ def _check_references(framework: Framework) -> None:
                     raise ValueError(f"{where}.services: unknown service '{service}'")
     traffic = facts.get("traffic_pattern")
     if traffic is not None:
-        missing = [v for v in traffic.choice_values if v not in framework.pricing.peak_to_average]
+        ratios = framework.cost_model.peak_to_average
+        missing = [v for v in traffic.choice_values if v not in ratios]
         if missing:
-            raise ValueError(f"pricing.peak_to_average: no ratio for '{missing[0]}'")
+            raise ValueError(f"cost_model.peak_to_average: no ratio for '{missing[0]}'")

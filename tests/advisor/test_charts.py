@@ -21,16 +21,17 @@ NS = {"svg": SVG_NAMESPACE}
 
 
 def comparison(monthly_requests: float = 500_000) -> CostComparison:
-    """The costs of a spiky HTTP API (peaks four times its average) at one volume."""
+    """The costs of a steady HTTP API (peaks 1.3 times its average) at one volume."""
     workload = Workload(
         monthly_requests=monthly_requests,
         duration_ms=200,
         memory_mb=512,
-        peak_rps=monthly_requests / SECONDS_PER_MONTH * 4,
-        traffic_pattern="spiky",
+        peak_rps=monthly_requests / SECONDS_PER_MONTH * 1.3,
+        traffic_pattern="steady",
         http=True,
     )
-    return compare_costs(workload, default_framework().pricing)
+    framework = default_framework()
+    return compare_costs(workload, framework.prices.clouds["aws"], framework.cost_model)
 
 
 @pytest.fixture(scope="module")

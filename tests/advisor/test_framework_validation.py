@@ -13,7 +13,7 @@ from django.core.management.base import SystemCheckError
 
 from advisor import checks
 from advisor.framework import FrameworkError, load_framework
-from advisor.framework.loader import DEFAULT_FRAMEWORK, parse_framework
+from advisor.framework.loader import DEFAULT_FRAMEWORK, parse_framework, parse_prices
 
 
 @pytest.fixture(scope="module")
@@ -71,18 +71,53 @@ def test_it_names_a_duplicate_question(data):
     assert _error(data) == "framework.yaml: sections.questions: duplicate id 'traffic_pattern'"
 
 
-def test_it_names_a_bad_price(data):
-    data["pricing"]["fargate_vcpu_hourly"]["value"] = -0.04
+@pytest.fixture
+def prices() -> dict[str, Any]:
+    return yaml.safe_load((DEFAULT_FRAMEWORK.parent / "prices.yaml").read_text(encoding="utf-8"))
 
-    message = _error(data)
-    assert message.startswith("framework.yaml: pricing.fargate_vcpu_hourly.value:")
+
+def _price_error(prices: dict[str, Any]) -> str:
+    with pytest.raises(FrameworkError) as caught:
+        parse_prices(prices, "prices.yaml")
+    return str(caught.value)
+
+
+def test_it_names_a_bad_price(prices):
+    prices["clouds"]["aws"]["containers"]["vcpu_hour"]["value"] = -0.04
+
+    message = _price_error(prices)
+    assert message.startswith("prices.yaml: clouds.aws.containers.vcpu_hour.value:")
     assert "greater than or equal to 0" in message
 
 
-def test_it_names_a_price_that_is_not_a_number(data):
-    data["pricing"]["ec2_instances"][1]["reserved_hourly"] = "cheap"
+def test_it_names_a_price_that_is_not_a_number(prices):
+    prices["clouds"]["aws"]["vms"]["instances"][1]["reserved_hourly"] = "cheap"
 
-    assert _error(data).startswith("framework.yaml: pricing.ec2_instances[1].reserved_hourly:")
+    assert _price_error(prices).startswith(
+        "prices.yaml: clouds.aws.vms.instances[1].reserved_hourly:"
+    )
+
+
+def test_a_missing_price_is_an_error_not_a_zero(prices):
+    del prices["clouds"]["gcp"]["functions"]["per_million_requests"]
+
+    assert _price_error(prices) == (
+        "prices.yaml: clouds.gcp.functions.per_million_requests: Field required"
+    )
+
+
+def test_it_refuses_a_cloud_without_a_price_sheet(data, prices):
+    del prices["clouds"]["azure"]
+    data["prices"] = prices
+
+    assert _error(data) == "framework.yaml: prices: no price sheet for cloud 'azure'"
+
+
+def test_it_refuses_tiers_that_do_not_rise(prices):
+    tiers = prices["clouds"]["aws"]["gateways"]["rest"]["tiers"]
+    tiers[0]["up_to_millions"], tiers[1]["up_to_millions"] = 1000, 333
+
+    assert "tiers must rise" in _price_error(prices)
 
 
 def test_it_refuses_a_condition_with_two_operators(data):
@@ -125,17 +160,19 @@ def test_it_names_the_file_when_it_is_missing(tmp_path: Path):
         load_framework(tmp_path / "missing.yaml")
 
 
-def test_a_broken_file_stops_the_app_at_start_up(tmp_path: Path, data, monkeypatch):
-    data["pricing"]["lambda_gb_second"]["value"] = -1
+def test_a_broken_price_sheet_stops_the_app_at_start_up(tmp_path: Path, data, prices, monkeypatch):
+    prices["clouds"]["aws"]["functions"]["gb_second"]["value"] = -1
     path = tmp_path / "framework.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    sheet = tmp_path / data["prices"]
+    sheet.write_text(yaml.safe_dump(prices), encoding="utf-8")
     monkeypatch.setattr(checks, "DEFAULT_FRAMEWORK", path)
 
     with pytest.raises(SystemCheckError) as caught:
         call_command("check")
 
     assert "advisor.E001" in str(caught.value)
-    assert f"{path}: pricing.lambda_gb_second.value" in str(caught.value)
+    assert f"{sheet}: clouds.aws.functions.gb_second.value" in str(caught.value)
 
 
 def test_the_start_up_check_passes_for_the_shipped_file():

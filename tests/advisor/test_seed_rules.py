@@ -61,7 +61,8 @@ def test_it_knocks_out_functions(framework, make_answers, override, knockout, ci
     functions = {o.id for o in after.cost.options if o.model == "functions"}
     assert {k for k, v in after.cost.ruled_out.items() if v == "ruled out"} == functions
     assert after.cost.option(after.cost.cheapest).model == "containers"
-    assert ("fargate" in after.cost.ruled_out) == ("gpu" in override)  # Fargate has no GPUs
+    no_gpus = {o for o, note in after.cost.ruled_out.items() if note == "no GPUs"}
+    assert no_gpus == ({"containers", "containers_arm64"} if "gpu" in override else set())
     reason = after.knockouts[0]
     assert reason.reason
     assert [because.question for because in reason.because] == cited

@@ -153,8 +153,8 @@ def test_a_ruled_out_option_is_marked_in_the_cost_and_score_tables():
     markdown = render_markdown(make_document(snapshot=snapshot))
 
     cost = markdown.split("## Cost Estimate")[1].split("##")[0]
-    assert "| Functions + API Gateway (HTTP API) (ruled out) |" in cost
+    assert "| AWS Lambda + API Gateway (HTTP API) (ruled out) |" in cost
     assert "(cheapest)" in cost and "(ruled out) (cheapest)" not in cost
-    assert "Not possible for this workload: Functions" in cost
-    assert "| Fargate containers (no GPUs) |" in cost
+    assert "Not possible for this workload: AWS Lambda" in cost
+    assert "| Fargate (no GPUs) |" in cost
     assert re.search(r"\| Serverless \| [-\d.]+ \| 0\.0 \(ruled out\) \|", markdown)
