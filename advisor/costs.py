@@ -33,7 +33,7 @@ SECONDS_PER_MONTH = 30 * 24 * 3600
 MILLION = 1_000_000
 CROSSOVER_RANGE = (1_000.0, 1e12)
 CROSSOVER_STEPS_PER_DECADE = 2
-CROSSOVER_BISECTIONS = 10
+CROSSOVER_BISECTIONS = 7  # the grid step is half a decade: to within 1%
 SERIES_DECADES = range(3, 12)  # 1K to 100B a month, for the crossover chart
 FUNCTIONS, CONTAINERS, HYBRID = "functions", "containers", "hybrid"
 
@@ -317,10 +317,6 @@ def _prewarm_lines(ctx: _Context, work: Workload) -> tuple[list[_Line], int]:
     return [line], warm
 
 
-def _cheapest_gateway(ctx: _Context, work: Workload) -> str:
-    return min(ctx.prices.gateways, key=lambda g: sum(x.amount for x in _front_door(ctx, work, g)))
-
-
 def _front_door(ctx: _Context, work: Workload, gateway: str) -> list[_Line]:
     prices = ctx.prices
     millions = work.monthly_requests / MILLION
@@ -389,12 +385,18 @@ def _function_options(ctx: _Context, work: Workload) -> list[_Option]:
     jobs = _function_job_lines(ctx, work)
     options: list[_Option] = []
 
+    computed: dict[str, list[_Line]] = {}
+
     def add(option_id: str, name: str, lines: list[_Line], arch: str = "x86") -> None:
-        compute = _function_runs(ctx, work, work.monthly_requests, work.seconds, arch)
+        if arch not in computed:
+            computed[arch] = _function_runs(ctx, work, work.monthly_requests, work.seconds, arch)
+        compute = computed[arch]
         sizing = memory if arch == "x86" else f"{memory} (arm64)"
         options.append(_Option(option_id, name, FUNCTIONS, [*compute, *lines, *jobs], sizing))
 
     service = functions.service
+    doors = {gateway: _front_door(ctx, work, gateway) for gateway in prices.gateways}
+    cheapest_door = min(doors, key=lambda g: sum(x.amount for x in doors[g])) if doors else ""
     if work.connections and prices.websocket is not None:
         add(
             "functions_websocket",
@@ -403,17 +405,12 @@ def _function_options(ctx: _Context, work: Workload) -> list[_Option]:
         )
     elif work.http and prices.gateways:
         for gateway_id, gateway in prices.gateways.items():
-            add(
-                f"functions_{gateway_id}",
-                f"{service} + {gateway.name}",
-                _front_door(ctx, work, gateway_id),
-            )
-        cheapest_gateway = _cheapest_gateway(ctx, work)
+            add(f"functions_{gateway_id}", f"{service} + {gateway.name}", doors[gateway_id])
         if functions.gb_second_arm64 is not None:
             add(
                 "functions_arm64",
-                f"{service} (arm64) + {prices.gateways[cheapest_gateway].name}",
-                _front_door(ctx, work, cheapest_gateway),
+                f"{service} (arm64) + {prices.gateways[cheapest_door].name}",
+                doors[cheapest_door],
                 "arm64",
             )
         if prices.load_balancer is not None:
@@ -430,11 +427,7 @@ def _function_options(ctx: _Context, work: Workload) -> list[_Option]:
     if work.prewarm:
         warm, count = _prewarm_lines(ctx, work)
         compute = _function_runs(ctx, work, work.monthly_requests, work.seconds, "x86", True)
-        front = (
-            _front_door(ctx, work, _cheapest_gateway(ctx, work))
-            if work.http and prices.gateways and not work.connections
-            else []
-        )
+        front = doors[cheapest_door] if work.http and doors and not work.connections else []
         options.append(
             _Option(
                 "functions_prewarmed",
@@ -540,22 +533,37 @@ def task_size(
     return best[1], best[2], best[3], best[0]
 
 
+_POOLS: dict[tuple[int, float, bool], tuple[list[Instance], list[tuple[Instance, float]]]] = {}
+
+
+def _vm_pool(instances: list[Instance], work: Workload) -> list[tuple[Instance, float]]:
+    """The instance types that fit a workload (GPU types for GPU work only, enough memory),
+    each with the vCPU it sustains; the same at every volume, so asked once per shape."""
+    key = (id(instances), work.memory_mb, work.gpu)
+    hit = _POOLS.get(key)
+    if hit is not None and hit[0] is instances:
+        return hit[1]
+    needed_gb = work.memory_mb / 1024
+    pool = [i for i in instances if bool(i.gpu) == work.gpu] or instances
+    fitting = [(i, i.vcpu * i.baseline) for i in pool if i.memory_gb >= needed_gb]
+    _POOLS[key] = (instances, fitting)
+    return fitting
+
+
 def vm_fleet(
     instances: list[Instance], work: Workload, vcpu: float, floor: int, reserved: bool
 ) -> tuple[Instance, int]:
     """The cheapest fleet of one instance type for `vcpu` of load; burstable types count only
     their baseline. A GPU workload takes GPU types only, and other workloads never do."""
-    needed_gb = work.memory_mb / 1024
-    pool = [i for i in instances if bool(i.gpu) == work.gpu] or instances
     best: tuple[float, Instance, int] | None = None
-    for instance in pool:
-        if instance.memory_gb < needed_gb:
-            continue
-        count = max(floor, math.ceil(vcpu / (instance.vcpu * instance.baseline) - 1e-9))
+    for instance, sustained in _vm_pool(instances, work):
+        count = max(floor, math.ceil(vcpu / sustained - 1e-9))
         hourly = count * (instance.reserved_hourly if reserved else instance.on_demand_hourly)
         if best is None or hourly < best[0] - 1e-12:
             best = (hourly, instance, count)
     if best is None:
+        needed_gb = work.memory_mb / 1024
+        pool = [i for i in instances if bool(i.gpu) == work.gpu] or instances
         instance = max(pool, key=lambda i: i.memory_gb)
         count = max(
             floor, math.ceil(needed_gb / instance.memory_gb), math.ceil(vcpu / instance.vcpu)

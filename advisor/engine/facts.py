@@ -79,6 +79,43 @@ SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Every derived fact and the answers it is computed from (all of them, unlike SOURCES, which
+# names the answers worth citing). The sensitivity analysis uses it to know what an answer can
+# move; a property test holds it to `derive`.
+DEPENDS: dict[str, frozenset[str]] = {
+    "avg_rps": frozenset({"monthly_requests"}),
+    "daily_requests": frozenset({"monthly_requests"}),
+    "utilization": frozenset({"utilization_percent", "monthly_requests", "peak_rps"}),
+    "typical_over_longest": frozenset({"typical_duration_ms", "max_duration_minutes"}),
+    "workload_kind": frozenset(
+        {"workload_kind", "latency_target", "user_facing", "triggers", "monthly_requests"}
+    ),
+    "components": frozenset(
+        {"workload_kind", "latency_target", "user_facing", "triggers", "monthly_requests"}
+        | {"starting_point"}
+    ),
+    "function_limit_minutes": frozenset({"triggers", "cloud"}),
+    "function_memory_mb": frozenset({"cloud"}),
+    "function_disk_gb": frozenset({"cloud"}),
+    "payload_limit_mb": frozenset({"triggers", "cloud"}),
+    "response_limit_ms": frozenset({"triggers", "cloud"}),
+    "managed_websocket": frozenset({"cloud"}),
+    "containers_scale_to_zero": frozenset({"cloud"}),
+    "duration_ratio": frozenset(
+        {"max_duration_minutes", "typical_duration_ms", "triggers", "cloud"}
+    ),
+    "memory_ratio": frozenset({"memory_mb", "cloud"}),
+    "disk_ratio": frozenset({"local_disk_gb", "cloud"}),
+    "payload_ratio": frozenset({"payload_mb", "triggers", "cloud"}),
+    "response_ratio": frozenset({"typical_duration_ms", "triggers", "cloud"}),
+}
+
+
+def moved_by(question: str) -> frozenset[str]:
+    """The facts a change to one answer can move: itself and what is derived from it."""
+    return frozenset({question, *(fact for fact, inputs in DEPENDS.items() if question in inputs)})
+
+
 def cloud_of(framework: Framework, answers: Answers) -> str:
     return answers.get("cloud") or next(iter(framework.clouds))
 

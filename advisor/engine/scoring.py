@@ -10,6 +10,7 @@ running two models. With a single part there is nothing to split, and a knockout
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from advisor.engine.conditions import Facts, Predicate, compile_condition
@@ -37,6 +38,7 @@ class Compiled:
     rules_reading: dict[str, tuple[int, ...]]
     knockouts_reading: dict[str, tuple[int, ...]]
     factor_rules: dict[str, tuple[int, ...]]
+    factor_outcomes: dict[str, frozenset[str]]  # the outcomes a factor's rules give points to
     rule_list: list[Rule]
 
 
@@ -68,6 +70,10 @@ def compiled(framework: Framework) -> Compiled:
         rules_reading=_readers([rule.when for rule in framework.rules]),
         knockouts_reading=_readers([k.when for k in framework.knockouts]),
         factor_rules={factor: tuple(indexes) for factor, indexes in factor_rules.items()},
+        factor_outcomes={
+            factor: frozenset(o for i in indexes for o in framework.rules[i].points)
+            for factor, indexes in factor_rules.items()
+        },
         rule_list=list(framework.rules),
     )
 
@@ -140,10 +146,15 @@ def _factor_totals(data: Compiled, factor: str, held: list[bool]) -> dict[str, f
     return totals
 
 
-def decide(data: Compiled, facts: Facts, previous: Decision | None = None) -> Decision:
+def decide(
+    data: Compiled,
+    facts: Facts,
+    previous: Decision | None = None,
+    moved: Collection[str] | None = None,
+) -> Decision:
     """Score the facts. Given the decision for nearly the same facts (sensitivity changes one
     answer at a time), only the rules, knockouts and factors reading a fact that differs are
-    evaluated again."""
+    evaluated again; `moved`, when given, names every fact that can differ."""
     framework = data.framework
     if previous is None:
         held = [predicate(facts) for _, predicate in data.rules]
@@ -152,7 +163,12 @@ def decide(data: Compiled, facts: Facts, previous: Decision | None = None) -> De
         raw: dict[str, dict[str, float]] = {}
         capped: dict[str, dict[str, float]] = {}
     else:
-        changed = _changed(facts, previous.facts)
+        before = previous.facts
+        changed = (
+            {name for name in moved if facts.get(name) != before.get(name)}
+            if moved is not None
+            else _changed(facts, before)
+        )
         held, knocks = list(previous.held), list(previous.knocks)
         factors = set()
         for index in {i for name in changed for i in data.rules_reading.get(name, ())}:

@@ -6,11 +6,22 @@ from typing import Any
 
 from advisor.answers import Answers, cross_check, format_answer
 from advisor.engine.conditions import Facts
-from advisor.engine.facts import INVERSE, derive
+from advisor.engine.facts import INVERSE, derive, moved_by
 from advisor.engine.result import Flip
-from advisor.engine.scoring import compiled, decide, winner
+from advisor.engine.scoring import (
+    CONTAINERS,
+    FUNCTIONS,
+    HYBRID,
+    Compiled,
+    Decision,
+    compiled,
+    decide,
+    winner,
+)
 from advisor.framework.schema import Framework, Question, per_framework
 
+# Facts that decide the workload's parts, and with them whether a hybrid can exist at all.
+PART_FACTS = frozenset({"workload_kind", "components", "_parts"})
 VOLUME_PROBES = (0.1, 10.0)  # also try a tenth and ten times each volume answer
 VOLUME_QUESTIONS = ("monthly_requests", "peak_rps")
 
@@ -83,10 +94,63 @@ def _candidates(question: Question, value: Any, limits: list[float]) -> list[Any
     return result
 
 
-def sensitivity(framework: Framework, answers: Answers, current_winner: str) -> list[Flip]:
+def settled(data: Compiled, base: Decision, current: str, question: str) -> bool:
+    """True when no change to this answer can change the winner, by a bound on the points it
+    can move: every factor a rule reading it belongs to can move by at most its cap. Answers
+    that a knockout reads, or that decide the workload's parts, are never settled this way."""
+    moved = moved_by(question)
+    if current == HYBRID or moved & PART_FACTS:
+        return False
+    if any(data.knockouts_reading.get(fact) for fact in moved):
+        return False
+    factors = {
+        data.rules[index][0].factor for fact in moved for index in data.rules_reading.get(fact, ())
+    }
+
+    def swing(outcome: str) -> float:
+        """How far this answer can move an outcome: the caps of the factors it touches."""
+        return sum(
+            data.caps[factor]
+            for factor in factors
+            if factor != data.split and outcome in data.factor_outcomes[factor]
+        )
+
+    points = base.points
+    floor = points[current] - swing(current)
+    hard = {k.outcome for k in base.knockouts if k.hard}
+    for rival in data.framework.outcome_ids:
+        if rival == current or rival in hard:
+            continue
+        if rival == HYBRID:
+            assert data.framework.hybrid is not None
+            # A split keeps the core's model points, plus what the split gains (at most the
+            # whole split factor when this answer touches it), less the overhead.
+            # Functions carry the split too when the core is a monolith or sits beside jobs
+            # that cannot run as functions.
+            with_functions = base.parts[0].id == "monolith" or base.parts[-1].kind == "jobs"
+            core = [CONTAINERS, FUNCTIONS] if with_functions else [CONTAINERS]
+            best = max(points[o] + swing(o) for o in core)
+            split = data.split or ""
+            gain = (
+                data.caps[split]
+                if split in factors
+                else base.factor_points.get(split, {}).get(HYBRID, 0.0)
+            )
+            ceiling = best + gain - data.framework.hybrid.overhead
+        else:
+            ceiling = points[rival] + swing(rival)
+        if floor <= ceiling + 1e-9:
+            return False
+    return True
+
+
+def sensitivity(
+    framework: Framework, answers: Answers, current_winner: str, *, prune: bool = True
+) -> list[Flip]:
     """Each answer whose change to another allowed value flips the recommendation, and to what.
 
-    For a number, only the nearest flipping value per outcome is reported.
+    For a number, only the nearest flipping value per outcome is reported. `prune` skips the
+    answers that provably cannot flip it (see `settled`); the result is the same either way.
     """
     data = compiled(framework)
     facts = derive(framework, answers)
@@ -94,6 +158,9 @@ def sensitivity(framework: Framework, answers: Answers, current_winner: str) -> 
     limits = thresholds(framework, facts)
     flips: list[Flip] = []
     for question in framework.questions:
+        if prune and settled(data, base, current_winner, question.id):
+            continue
+        moved = moved_by(question.id)
         current = answers.get(question.id)
         numeric = question.type in ("integer", "number")
         nearest: dict[str, tuple[float, Any, str]] = {}
@@ -102,7 +169,7 @@ def sensitivity(framework: Framework, answers: Answers, current_winner: str) -> 
             changed[question.id] = candidate
             if cross_check(changed):
                 continue
-            outcome = winner(framework, decide(data, derive(framework, changed), base))
+            outcome = winner(framework, decide(data, derive(framework, changed), base, moved))
             if outcome == current_winner:
                 continue
             distance = abs(candidate - current) if numeric and current is not None else 0.0

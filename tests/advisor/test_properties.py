@@ -9,9 +9,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from advisor.answers import SECONDS_PER_MONTH, cross_check, validate_answers
-from advisor.engine import Recommendation, evaluate_raw
-from advisor.engine.facts import derive
+from advisor.engine import Recommendation, evaluate, evaluate_raw
+from advisor.engine.facts import derive, moved_by
 from advisor.engine.scoring import compiled, decide
+from advisor.engine.sensitivity import sensitivity
 from advisor.framework import default_framework
 from advisor.framework.schema import Question
 
@@ -289,9 +290,65 @@ def test_rescoring_one_changed_answer_matches_scoring_from_scratch(
     base = decide(data_, derive(FRAMEWORK, answers))
 
     quick = decide(data_, derive(FRAMEWORK, changed), base)
+    hinted = decide(data_, derive(FRAMEWORK, changed), base, moved_by(question))
     full = decide(data_, derive(FRAMEWORK, changed))
 
-    assert quick.points == full.points
-    assert quick.knocked == full.knocked
-    assert quick.factor_points == full.factor_points
-    assert quick.split == full.split
+    for shortcut in (quick, hinted):
+        assert shortcut.points == full.points
+        assert shortcut.knocked == full.knocked
+        assert shortcut.factor_points == full.factor_points
+        assert shortcut.split == full.split
+
+
+@QUICK
+@given(answer_sets(), answer_sets(), st.sampled_from([q.id for q in FRAMEWORK.questions]))
+def test_an_answer_moves_only_the_facts_it_is_said_to_move(
+    data: dict[str, Any], other: dict[str, Any], question: str
+) -> None:
+    answers = validate_answers(FRAMEWORK, data)
+    changed = {**answers, question: validate_answers(FRAMEWORK, other).get(question)}
+    before, after = derive(FRAMEWORK, answers), derive(FRAMEWORK, changed)
+
+    differ = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+    assert differ - {"_parts"} <= moved_by(question)
+
+
+@THOROUGH
+@given(answer_sets())
+def test_skipping_settled_answers_never_changes_the_sensitivity(data: dict[str, Any]) -> None:
+    answers = validate_answers(FRAMEWORK, data)
+    chosen = evaluate(FRAMEWORK, answers, with_sensitivity=False).recommendation
+
+    pruned = sensitivity(FRAMEWORK, answers, chosen)
+    full = sensitivity(FRAMEWORK, answers, chosen, prune=False)
+
+    assert pruned == full
+
+
+@THOROUGH
+@given(
+    answer_sets(),
+    st.sampled_from(["both", "service", "job"]),
+    st.sampled_from(["greenfield", "monolith_migration"]),
+    st.floats(min_value=5, max_value=120),
+)
+def test_skipping_settled_answers_holds_for_split_workloads_too(
+    data: dict[str, Any], kind: str, start: str, minutes: float
+) -> None:
+    # Services with jobs, monoliths and long jobs are where a hybrid can appear or vanish.
+    answers = validate_answers(
+        FRAMEWORK,
+        {
+            **data,
+            "workload_kind": kind,
+            "starting_point": start,
+            "max_duration_minutes": minutes,
+            "triggers": ["http", "schedule"],
+        },
+    )
+    chosen = evaluate(FRAMEWORK, answers, with_sensitivity=False).recommendation
+
+    assert sensitivity(FRAMEWORK, answers, chosen) == sensitivity(
+        FRAMEWORK, answers, chosen, prune=False
+    )
