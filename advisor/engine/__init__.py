@@ -141,7 +141,15 @@ def evaluate(
     trace = explain.trace(data, answers, facts, decision)
     knockouts, inapplicable = explain.knockouts(framework, answers, facts, decision)
     placement = decision.placement(chosen)
-    placed = [(part.kind, placement.get(part.id, MODEL.get(chosen, ""))) for part in decision.parts]
+    # A workload's longest job runs in its jobs part when it has one, else in its core.
+    jobs_apart = any(part.kind == "jobs" for part in decision.parts)
+    placed = [
+        (
+            {part.kind} | ({"jobs"} if index == 0 and not jobs_apart else set()),
+            placement.get(part.id, MODEL.get(chosen, "")),
+        )
+        for index, part in enumerate(decision.parts)
+    ]
     patterns = explain.entries(data, framework.patterns, answers, facts, chosen, placed, cloud)
     anti_patterns = explain.entries(
         data, framework.anti_patterns, answers, facts, chosen, placed, cloud

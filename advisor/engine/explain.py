@@ -265,7 +265,7 @@ def entries(
     answers: Answers,
     facts: Facts,
     winner: str,
-    placed: list[tuple[str, str]],
+    placed: list[tuple[set[str], str]],
     cloud: str,
 ) -> list[EntryResult]:
     """The entries for the outcome whose placement and part match a part of the design."""
@@ -275,8 +275,8 @@ def entries(
         if entry.outcomes and winner not in entry.outcomes:
             continue
         if not any(
-            entry.placement in ("any", model) and (not entry.parts or kind in entry.parts)
-            for kind, model in placed
+            entry.placement in ("any", model) and (not entry.parts or kinds & set(entry.parts))
+            for kinds, model in placed
         ):
             continue
         if entry.when is not None and not data.entries[entry.id](facts):

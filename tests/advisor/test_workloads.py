@@ -447,6 +447,9 @@ CASES = [
         container_experience="none",
         knockouts={"job-over-function-limit"},
         placement={"service": "functions", "jobs": "containers"},
+        # The batch runs on containers: no function advice about it, but the API's stays.
+        patterns={"api-backend", "chunked-batch"},
+        absent={"long-running-function", "scheduled-task", "schedule-rules"},
     ),
     case(
         "busy cluster service with a short nightly job",
