@@ -55,6 +55,11 @@ class Workload:
     disk_gb: float = 0.0
     connections: bool = False  # held-open connections through a WebSocket gateway
     prewarm: bool = False  # pre-warmed function capacity is part of the design
+    # Instances must stay warm (strict latency, state or connections held in the process), so
+    # a platform that scales to zero keeps its fleet running all month.
+    warm: bool = False
+    # Nobody waits: a queue absorbs the peaks, so capacity follows the average rate.
+    queued: bool = False
     # A hybrid's placement: (core model, other model, other part's kind), or None.
     split: tuple[str, str, str] | None = None
 
@@ -161,27 +166,27 @@ class CostComparison(_Frozen):
     def crossover_sentence(self) -> str:
         """Where containers overtake functions for this shape, in words, for every renderer."""
         what = "runs" if self.kind == "job" else "requests"
-        if self.crossover_monthly_requests is not None and (
-            self.crossover_monthly_requests <= CROSSOVER_RANGE[0]
-        ):
-            text = (
+        functions = {option.id for option in self.options if option.model == FUNCTIONS}
+        if functions and functions <= self.ruled_out.keys():
+            return (
+                "Functions cannot run this workload, so there is no crossover; their figures "
+                "only show what the limit costs."
+            )
+        crossover = self.crossover_monthly_requests
+        if crossover is not None and crossover <= CROSSOVER_RANGE[0]:
+            return (
                 "For a workload of this shape, containers are cheaper than functions across the "
                 "modelled range."
             )
-        elif self.crossover_monthly_requests is None:
-            text = (
+        if crossover is None:
+            return (
                 "For a workload of this shape, functions stay cheaper than containers across "
                 "the modelled range."
             )
-        else:
-            text = (
-                "For a workload of this shape, containers become cheaper than functions from "
-                f"about {_in_words(self.crossover_monthly_requests)} {what} a month."
-            )
-        functions = {option.id for option in self.options if option.model == FUNCTIONS}
-        if functions and functions <= self.ruled_out.keys():
-            text += " Functions are ruled out here, so this only shows what the limit costs."
-        return text
+        return (
+            "For a workload of this shape, containers become cheaper than functions from "
+            f"about {in_words(crossover)} {what} a month."
+        )
 
     @property
     def ruled_out_note(self) -> str:
@@ -195,7 +200,7 @@ class CostComparison(_Frozen):
         )
 
 
-def _in_words(volume: float) -> str:
+def in_words(volume: float) -> str:
     """A volume to three significant figures, large ones in words: "4.04 million"."""
     for size, word in ((1e9, "billion"), (1e6, "million")):
         if volume >= size:
@@ -272,6 +277,12 @@ def function_memory_mb(functions: FunctionPrices, memory_mb: float) -> float:
     return wanted
 
 
+def function_vcpu(functions: FunctionPrices, memory_mb: float) -> float:
+    """The vCPU a function of this memory gets: the plan's pairing, or its memory ratio."""
+    paired = functions.vcpu_by_memory_mb.get(int(memory_mb))
+    return paired if paired is not None else memory_mb / functions.mb_per_vcpu.value
+
+
 def _function_runs(
     ctx: _Context, work: Workload, runs: float, seconds: float, arch: str, prewarmed: bool = False
 ) -> list[_Line]:
@@ -279,7 +290,7 @@ def _function_runs(
     functions = ctx.prices.functions
     memory_gb = function_memory_mb(functions, work.memory_mb) / 1024
     gb_seconds = runs * seconds * memory_gb
-    vcpu_seconds = gb_seconds * 1024 / functions.mb_per_vcpu.value
+    vcpu_seconds = runs * seconds * function_vcpu(functions, memory_gb * 1024)
     requests = runs
     if work.free_tier and not prewarmed:
         gb_seconds = max(0.0, gb_seconds - functions.free_gb_seconds.value)
@@ -456,13 +467,18 @@ def cpu_seconds_per_request(ctx: _Context, work: Workload) -> float:
     CPU-bound (the share its function memory would buy), else a 1/N share for I/O-bound work."""
     if work.cpu_bound:
         functions = ctx.prices.functions
-        share = function_memory_mb(functions, work.memory_mb) / functions.mb_per_vcpu.value
+        share = function_vcpu(functions, function_memory_mb(functions, work.memory_mb))
         return work.seconds * min(1.0, share)
     return work.seconds / ctx.model.concurrent_requests_per_vcpu
 
 
 def vcpu_needed(ctx: _Context, work: Workload, rate: float) -> float:
     return rate * cpu_seconds_per_request(ctx, work) / ctx.model.target_utilization
+
+
+def sizing_rate(ctx: _Context, work: Workload) -> float:
+    """The rate always-on capacity is sized for: the peak, or the average behind a queue."""
+    return work.avg_rps if work.queued else work.peak(ctx.model)
 
 
 def minimum_fleet(ctx: _Context, work: Workload) -> int:
@@ -575,10 +591,10 @@ def vm_fleet(
 def _container_options(ctx: _Context, work: Workload) -> list[_Option]:
     if work.kind == "job":
         return _job_container_options(ctx, work)
-    prices, model = ctx.prices, ctx.model
+    prices = ctx.prices
     containers, hours = prices.containers, prices.hours_per_month
     floor = minimum_fleet(ctx, work)
-    peak_vcpu = vcpu_needed(ctx, work, work.peak(model))
+    peak_vcpu = vcpu_needed(ctx, work, sizing_rate(ctx, work))
     front = _load_balancer(ctx, work)
     jobs = _container_job_lines(ctx, work)
     gap = "no GPUs" if work.gpu and not containers.gpu else ""
@@ -674,11 +690,18 @@ def _vm_disk(ctx: _Context, work: Workload, count: int) -> list[_Line]:
 
 
 def _active_option(ctx: _Context, work: Workload, jobs: list[_Line], gap: str) -> _Option:
-    """A platform that bills only while instances serve requests and scales to zero."""
-    containers, model = ctx.prices.containers, ctx.model
-    average = vcpu_needed(ctx, work, work.avg_rps)
-    size, memory, _, _ = task_size(containers, work, average, 1)
-    instance_seconds = average / size.vcpu * SECONDS_PER_MONTH
+    """A platform that bills only while instances serve requests and scales to zero; a
+    workload that needs warm instances keeps its sized fleet active all month instead."""
+    containers = ctx.prices.containers
+    if work.warm:
+        fleet_vcpu = vcpu_needed(ctx, work, sizing_rate(ctx, work))
+        size, memory, count, _ = task_size(containers, work, fleet_vcpu, minimum_fleet(ctx, work))
+        instance_seconds = count * ctx.prices.hours_per_month * 3600
+    else:
+        average = vcpu_needed(ctx, work, work.avg_rps)
+        size, memory, _, _ = task_size(containers, work, average, 1)
+        count = 0
+        instance_seconds = average / size.vcpu * SECONDS_PER_MONTH
     vcpu_seconds = instance_seconds * size.vcpu
     gib_seconds = instance_seconds * memory
     requests = work.monthly_requests
@@ -709,7 +732,12 @@ def _active_option(ctx: _Context, work: Workload, jobs: list[_Line], gap: str) -
                 containers.per_million_requests.value,
             )
         )
-    peak = max(1, math.ceil(vcpu_needed(ctx, work, work.peak(model)) / size.vcpu - 1e-9))
+    if work.warm:
+        sizing = f"{count} x {size.vcpu:g} vCPU / {memory:g} GiB, kept warm"
+        return _Option(
+            "containers", containers.service, CONTAINERS, [*lines, *jobs], sizing, gap, count
+        )
+    peak = max(1, math.ceil(vcpu_needed(ctx, work, work.peak(ctx.model)) / size.vcpu - 1e-9))
     sizing = f"{size.vcpu:g} vCPU / {memory:g} GiB, 0-{peak} instances"
     return _Option("containers", containers.service, CONTAINERS, [*lines, *jobs], sizing, gap, peak)
 
@@ -763,7 +791,7 @@ def _value(price: Price | None) -> float:
 def job_vcpu(ctx: _Context, work: Workload) -> float:
     """A job task gets the CPU its function memory would buy, so it runs as fast there."""
     functions = ctx.prices.functions
-    return function_memory_mb(functions, work.memory_mb) / functions.mb_per_vcpu.value
+    return function_vcpu(functions, function_memory_mb(functions, work.memory_mb))
 
 
 def _billed_seconds(seconds: float, minimum: float) -> float:
@@ -883,8 +911,8 @@ def _hybrid(
             http=work.http and other_kind == "routes",
             connections=False,
         )
-    first = _cheapest(_options(ctx, core), unfit, core_model)
-    second = _cheapest(_options(ctx, other), unfit, other_model)
+    first = _part_option(_options(ctx, core), unfit, core_model)
+    second = _part_option(_options(ctx, other), unfit, other_model)
     lines = [
         *(replace(line, item=f"Core: {line.item}") for line in first.lines),
         *(replace(line, item=f"{other_kind.capitalize()}: {line.item}") for line in second.lines),
@@ -897,6 +925,16 @@ def _hybrid(
         f"core {first.sizing}; {other_kind} {second.sizing}",
         fleet=first.fleet,
     )
+
+
+def _part_option(options: list[_Option], unfit: Callable[[_Option], str], model: str) -> _Option:
+    """A hybrid part on the product the recommendation names: the managed container service
+    for containers (when it can run the part), the cheapest function option for functions."""
+    if model == CONTAINERS:
+        managed = [o for o in options if o.id == "containers" and not unfit(o)]
+        if managed:
+            return managed[0]
+    return _cheapest(options, unfit, model)
 
 
 def _family_gap(options: list[_Option], unfit: Callable[[_Option], str]) -> float:
@@ -952,7 +990,7 @@ def _assumptions(ctx: _Context, work: Workload, book_version: str, currency: str
         f"A month is {prices.hours_per_month:g} hours; volume is spread over 30 days.",
         f"Functions run with {memory:.0f} MB of memory ({functions.service} allows "
         f"{functions.min_memory_mb:,.0f}-{functions.max_memory_mb:,.0f} MB), which buys "
-        f"{memory / functions.mb_per_vcpu.value:.2g} of a vCPU.",
+        f"{function_vcpu(functions, memory):.2g} of a vCPU.",
         (
             "Free allowances deducted."
             if work.free_tier
@@ -962,9 +1000,10 @@ def _assumptions(ctx: _Context, work: Workload, book_version: str, currency: str
     if work.kind == "job":
         items.append(
             f"Priced as a job: {work.monthly_requests:,.0f} runs a month of {work.seconds:,.0f} s "
-            f"each; a container task or an instance exists only while a run lasts (billed for "
-            f"at least {containers.minimum_billed_seconds:g} s and "
-            f"{prices.vms.minimum_billed_seconds:g} s) and gets the vCPU the function memory buys."
+            f"each; a container task or an instance exists only while a run lasts (a task is "
+            f"billed for at least {containers.minimum_billed_seconds:g} s, an instance for at "
+            f"least {prices.vms.minimum_billed_seconds:g} s) and gets the vCPU the function "
+            "memory buys."
         )
     else:
         per_request = (
@@ -984,7 +1023,18 @@ def _assumptions(ctx: _Context, work: Workload, book_version: str, currency: str
                 else "a service nobody waits on may run a single task or instance."
             )
         )
-        if containers.billing == "active":
+        if work.queued:
+            items.append(
+                "Nobody waits on this work, so a queue absorbs its peaks and always-on capacity "
+                "is sized for the average rate instead."
+            )
+        if containers.billing == "active" and work.warm:
+            items.append(
+                f"{containers.service} could scale to zero, but this design needs warm "
+                "instances (strict latency, or state or connections held in the process), so its "
+                "fleet is priced active all month."
+            )
+        elif containers.billing == "active":
             items.append(
                 f"{containers.service} bills only while instances serve and scales to zero; it "
                 "is priced at the average load, with no minimum instance kept warm."
@@ -1047,6 +1097,8 @@ def compare_costs(
         options.append(hybrid)
     viable = [option for option in options if not unfit(option)] or options
     crossover, series = _crossover(ctx, workload, unfit)
+    if all(unfit(option) for option in options if option.model == FUNCTIONS):
+        crossover = None  # no crossing with an option that cannot run the workload
     warnings = [
         f"{option.name} needs {option.fleet:,} tasks or instances at the peak; past "
         f"{model.fleet_bound} the figure is an order of magnitude, not a plan."

@@ -95,6 +95,8 @@ def workload_for_costs(
         connections=answers.get("state") == "connections",
         prewarm=prewarm,
         split=split,
+        warm=compiled(framework).warm_when(facts),
+        queued=compiled(framework).queued_when(facts),
     )
 
 
@@ -155,7 +157,22 @@ def evaluate(
         data, framework.anti_patterns, answers, facts, chosen, placed, cloud
     )
     room = explain.headroom(framework, facts, cloud)
-    label, notes = explain.confidence(framework, decision, trace, shares, chosen, runner_up, room)
+    label, notes, conflicted = explain.confidence(
+        framework, decision, trace, shares, chosen, runner_up, room
+    )
+    flips = sensitivity(framework, answers, chosen) if with_sensitivity else []
+    cost = costs(
+        framework,
+        answers,
+        workload_for_costs(
+            framework,
+            answers,
+            free_tier,
+            prewarm=any(pattern.id == PREWARM_PATTERN for pattern in patterns),
+            split=_cost_split(decision, chosen),
+        ),
+        [COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
+    )
     return Recommendation(
         framework=FrameworkRef(id=framework.id, version=framework.version),
         recommendation=chosen,
@@ -169,19 +186,8 @@ def evaluate(
         drivers=explain.drivers(framework, answers, facts, trace, chosen, runner_up),
         patterns=patterns,
         anti_patterns=anti_patterns,
-        sensitivity=sensitivity(framework, answers, chosen) if with_sensitivity else [],
-        cost=costs(
-            framework,
-            answers,
-            workload_for_costs(
-                framework,
-                answers,
-                free_tier,
-                prewarm=any(pattern.id == PREWARM_PATTERN for pattern in patterns),
-                split=_cost_split(decision, chosen),
-            ),
-            [COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
-        ),
+        sensitivity=flips,
+        cost=cost,
         checklist=explain.checklist(framework, [*patterns, *anti_patterns]),
         cloud=cloud,
         answers=answers,
@@ -192,6 +198,9 @@ def evaluate(
         confidence_notes=notes,
         warnings=explain.warnings(data, answers, facts),
         inapplicable=inapplicable,
+        risks=explain.risks(data, facts, placed, room, conflicted),
+        rollout=explain.rollout(framework, facts, chosen),
+        review=explain.review(framework, label, cost, room, flips),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.answers import Answers, format_answer
+from advisor.costs import CostComparison, in_words
 from advisor.engine.conditions import Facts, holding_facts
 from advisor.engine.facts import INVERSE, MEASURES, SOURCES, limits_of
 from advisor.engine.result import (
@@ -16,8 +17,11 @@ from advisor.engine.result import (
     Driver,
     EntryResult,
     FactorScore,
+    Flip,
     Headroom,
     KnockoutResult,
+    ReviewPlan,
+    Risk,
     Service,
 )
 from advisor.engine.scoring import FUNCTIONS, HYBRID, MODEL, Compiled, Decision
@@ -221,7 +225,7 @@ def components(
     names = framework.clouds[cloud]
     placement = decision.placement(winner)
     jobs_apart = decision.parts[-1].kind == "jobs"
-    limits = [k for k in decision.knockouts if k.outcome == FUNCTIONS]
+    limits = [k for k in decision.knockouts if k.outcome == FUNCTIONS and k.hard]
     result = []
     for index, part in enumerate(decision.parts):
         model = placement.get(part.id, MODEL.get(winner, "containers"))
@@ -247,11 +251,18 @@ def components(
                 kind=part.kind,
                 name=framework.hybrid.parts[part.id],  # type: ignore[index]
                 placement=model,
-                service=names[model],
+                service=_service_name(names, model, decision.facts),
                 why=why,
             )
         )
     return result
+
+
+def _service_name(names: dict[str, str], model: str, facts: Facts) -> str:
+    """The cloud's product for a model; a Kubernetes shop keeps its containers on Kubernetes."""
+    if model == "containers" and facts.get("existing_platform") == "kubernetes":
+        return names.get("kubernetes", names[model])
+    return names[model]
 
 
 def _services(framework: Framework, cloud: str, keys: list[str]) -> list[Service]:
@@ -293,6 +304,7 @@ def entries(
                 services=_services(framework, cloud, entry.services),
                 confirm=entry.confirm,
                 instead=getattr(entry, "instead", None),
+                placement=entry.placement,
             )
         )
     return found
@@ -346,8 +358,9 @@ def confidence(
     winner: str,
     runner_up: str | None,
     room: list[Headroom],
-) -> tuple[str, list[str]]:
-    """A label from the lead, lowered for strong signals both ways and for thin headroom."""
+) -> tuple[str, list[str], bool]:
+    """A label from the lead, lowered for strong signals both ways and for thin headroom;
+    and whether strong signals pulled both ways."""
     scoring = framework.scoring
     names = {outcome.id: outcome.name for outcome in framework.outcomes}
     margin = scores[winner] - (scores[runner_up] if runner_up else 0.0)
@@ -355,6 +368,7 @@ def confidence(
         2 if margin >= scoring.confidence_high else 1 if margin >= scoring.confidence_medium else 0
     )
     notes = []
+    conflicted = False
     if runner_up is None:
         notes.append(f"{names[winner]} is the only option the hard limits leave standing.")
     else:
@@ -368,6 +382,7 @@ def confidence(
         ours, theirs = decision.points[favoured], decision.points[opposing]
         if ours > 0 and theirs >= scoring.conflict_ratio * ours:
             level -= 1
+            conflicted = True
             reason = _top_reason(items, opposing)
             notes.append(
                 f"Strong answers also favour {names[opposing].lower()}, which lowers confidence: "
@@ -380,7 +395,7 @@ def confidence(
             "Little headroom is left under a function limit, which lowers confidence: "
             + " ".join(item.text for item in room)
         )
-    return ("low", "medium", "high")[max(0, level)], notes
+    return ("low", "medium", "high")[max(0, level)], notes, conflicted
 
 
 def warnings(data: Compiled, answers: Answers, facts: Facts) -> list[AnswerWarning]:
@@ -402,3 +417,72 @@ def derived(facts: Facts) -> dict[str, Any]:
         for name in SOURCES
         if name in facts and isinstance(facts[name], int | float)
     }
+
+
+def _placed_on(placed: list[tuple[set[str], str]], placement: str, parts: list[str]) -> bool:
+    return any(
+        placement in ("any", model) and (not parts or kinds & set(parts)) for kinds, model in placed
+    )
+
+
+def risks(
+    data: Compiled,
+    facts: Facts,
+    placed: list[tuple[set[str], str]],
+    room: list[Headroom],
+    conflicted: bool,
+) -> list[Risk]:
+    """The design's risks with their mitigations: thin headroom first, then the framework's."""
+    guide = data.framework.adr
+    found = [
+        Risk(id=f"headroom-{item.measure}", risk=item.text, mitigation=guide.headroom_mitigation)
+        for item in room
+        if any(model == "functions" for _, model in placed)
+    ]
+    for risk, predicate in zip(guide.risks, data.risks, strict=True):
+        if _placed_on(placed, risk.placement, list(risk.parts)) and predicate(facts):
+            found.append(Risk(id=risk.id, risk=risk.risk, mitigation=risk.mitigation))
+    if conflicted:
+        found.append(
+            Risk(id="conflict", risk=guide.conflict_risk, mitigation=guide.conflict_mitigation)
+        )
+    return found
+
+
+def rollout(framework: Framework, facts: Facts, chosen: str) -> list[str]:
+    steps = framework.adr.rollout
+    if facts.get("starting_point") == "monolith_migration" and "monolith_migration" in steps:
+        return list(steps["monolith_migration"])
+    return list(steps.get(chosen, []))
+
+
+def review(
+    framework: Framework,
+    label: str,
+    cost: CostComparison,
+    room: list[Headroom],
+    flips: list[Flip],
+) -> ReviewPlan:
+    """Review in months set by the confidence; reopen sooner on the crossover, a limit or an
+    answer that would flip the advice."""
+    names = {outcome.id: outcome.name for outcome in framework.outcomes}
+    triggers = []
+    crossover = cost.crossover_monthly_requests
+    if crossover is not None and crossover > cost.monthly_requests:
+        what = "runs" if cost.kind == "job" else "requests"
+        triggers.append(
+            f"Monthly volume passes about {in_words(crossover)} {what}, where containers "
+            "start to cost less than functions."
+        )
+    for item in room:
+        measure = MEASURES[item.measure]
+        triggers.append(
+            f"{measure.what} reaches the {_amount(item.limit, measure.unit)} function limit."
+        )
+    for flip in flips[: framework.adr.review_flips]:
+        triggers.append(
+            f"The answer to “{flip.label}” becomes {flip.display} (now {flip.current_display}), "
+            f"which would make it {names.get(flip.recommendation, flip.recommendation)}."
+        )
+    months = framework.adr.review_months[label]  # type: ignore[index]
+    return ReviewPlan(months=months, triggers=triggers)

@@ -16,6 +16,7 @@ from advisor.framework.schema import CloudLimits, Framework, per_framework
 
 MS_PER_MINUTE = 60_000
 SYNC_TRIGGERS = ("http", "webhook")  # the caller holds a connection open for the reply
+MESSAGE_TRIGGERS = ("queue", "pub_sub", "stream", "db_change")  # the event carries the body
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Measure:
 # Each ratio fact, the answer it measures and the fact holding the limit it is measured against.
 MEASURES: dict[str, Measure] = {
     "duration_ratio": Measure(
-        "max_duration_minutes", "function_limit_minutes", "The longest job", "minute"
+        "max_duration_minutes", "function_limit_minutes", "The longest run", "minutes"
     ),
     "memory_ratio": Measure("memory_mb", "function_memory_mb", "The memory needed", "MB"),
     "disk_ratio": Measure("local_disk_gb", "function_disk_gb", "The local disk needed", "GB"),
@@ -208,7 +209,10 @@ def _measure_against(limits: CloudLimits, answers: Answers, facts: Facts) -> Non
     sync = triggers is not None and any(t in SYNC_TRIGGERS for t in triggers)
     facts["function_limit_minutes"] = minutes
     facts["function_memory_mb"] = limits.max_memory_mb
-    facts["payload_limit_mb"] = limits.sync_payload_mb if sync else limits.event_payload_mb
+    if sync:
+        facts["payload_limit_mb"] = limits.sync_payload_mb
+    elif triggers is None or any(t in MESSAGE_TRIGGERS for t in triggers):
+        facts["payload_limit_mb"] = limits.event_payload_mb
     facts["managed_websocket"] = limits.managed_websocket is not None
     facts["containers_scale_to_zero"] = limits.containers_scale_to_zero
     if limits.max_disk_gb is not None:

@@ -71,6 +71,7 @@ class EntryResult(_Out):
     services: list[Service]
     confirm: list[str]
     instead: str | None = None
+    placement: str = "any"  # the compute model the entry is about
 
 
 class Flip(_Out):
@@ -119,6 +120,19 @@ class AnswerWarning(_Out):
     message: str
 
 
+class Risk(_Out):
+    id: str
+    risk: str
+    mitigation: str
+
+
+class ReviewPlan(_Out):
+    """When to look at the decision again, and what should reopen it sooner."""
+
+    months: int
+    triggers: list[str]
+
+
 class Recommendation(_Out):
     framework: FrameworkRef
     recommendation: str
@@ -146,6 +160,9 @@ class Recommendation(_Out):
     # Outcomes that do not apply to this workload (a hybrid of a single part), apart from the
     # hard limits in `knockouts`.
     inapplicable: list[KnockoutResult] = []
+    risks: list[Risk] = []
+    rollout: list[str] = []
+    review: ReviewPlan | None = None
 
 
 class OutcomeScore(_Out):

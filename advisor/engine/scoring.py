@@ -31,6 +31,9 @@ class Compiled:
     knockouts: list[tuple[Knockout, Predicate]]
     entries: dict[str, Predicate]
     warnings: list[Predicate]
+    risks: list[Predicate]
+    warm_when: Predicate
+    queued_when: Predicate
     caps: dict[str, float]
     split: str | None
     # Indexes for re-scoring nearly the same facts: which rules and knockouts read a fact, and
@@ -65,6 +68,9 @@ def compiled(framework: Framework) -> Compiled:
             if entry.when is not None
         },
         warnings=[compile_condition(warning.when) for warning in framework.warnings],
+        risks=[compile_condition(risk.when) for risk in framework.adr.risks],
+        warm_when=compile_condition(framework.cost_model.warm_when),
+        queued_when=compile_condition(framework.cost_model.queued_when),
         caps={factor.id: factor.cap for factor in framework.factors},
         split=framework.hybrid.split_factor if framework.hybrid else None,
         rules_reading=_readers([rule.when for rule in framework.rules]),
@@ -219,7 +225,8 @@ def _split(data: Compiled, facts: Facts, decision: Decision) -> None:
     assert data.framework.hybrid is not None
     points = decision.points
     core, other = decision.parts[0], decision.parts[1]
-    scopes = {k.scope for k in decision.knockouts if k.outcome == FUNCTIONS}
+    # Only platform limits bind a part; "not applicable" marks say nothing about the parts.
+    scopes = {k.scope for k in decision.knockouts if k.outcome == FUNCTIONS and k.hard}
     jobs_apart = other.kind == "jobs"
     core_blocked = bool(scopes - ({"jobs"} if jobs_apart else set()))
     other_blocked = bool(scopes & {"all", "jobs"})

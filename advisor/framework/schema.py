@@ -395,6 +395,8 @@ class FunctionPrices(_Strict):
     min_memory_mb: float = Field(gt=0)
     max_memory_mb: float = Field(gt=0)
     memory_sizes_mb: list[float] = Field(default_factory=list)  # empty: any size in between
+    # The vCPU each memory size comes with, where the plan pairs them (else mb_per_vcpu).
+    vcpu_by_memory_mb: dict[int, float] = Field(default_factory=dict)
 
 
 class Size(_Strict):
@@ -479,6 +481,9 @@ class CostModel(_Strict):
     user_facing_minimum: int = Field(ge=1)  # tasks or instances, across zones
     fleet_bound: int = Field(ge=1)  # beyond this many, the figure comes with a warning
     job_runs_per_month: float = Field(gt=0)  # for the jobs of a service with jobs
+    # Workloads whose instances must stay warm, and whose peaks a queue absorbs.
+    warm_when: Condition
+    queued_when: Condition
     periphery_share: float = Field(gt=0, lt=1)  # of the volume, for a hybrid's other part
 
     @model_validator(mode="after")
@@ -486,6 +491,36 @@ class CostModel(_Strict):
         for pattern, ratio in self.peak_to_average.items():
             if ratio < 1:
                 raise ValueError(f"peak_to_average for {pattern} must be at least 1")
+        return self
+
+
+class AdrRisk(_Strict):
+    """A risk of the recommended design, with what keeps it in check."""
+
+    id: Slug
+    placement: Literal["functions", "containers", "any"] = "any"
+    parts: list[Literal["service", "events", "jobs"]] = Field(default_factory=list)
+    when: Condition
+    risk: Text
+    mitigation: Text
+
+
+class AdrGuide(_Strict):
+    """What an ADR says beyond the scores: review, rollout and risks."""
+
+    review_months: dict[Literal["high", "medium", "low"], int]
+    review_flips: int = Field(ge=0)
+    headroom_mitigation: Text
+    conflict_risk: Text
+    conflict_mitigation: Text
+    rollout: dict[Identifier, list[Text]]
+    risks: list[AdrRisk] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _complete(self) -> AdrGuide:
+        for level in ("high", "medium", "low"):
+            if level not in self.review_months:
+                raise ValueError(f"review_months: no period for '{level}' confidence")
         return self
 
 
@@ -508,6 +543,7 @@ class Framework(_Strict):
     anti_patterns: list[AntiPattern]
     checklist: list[Text] = Field(default_factory=list)
     clouds: dict[Identifier, dict[Identifier, Text]]
+    adr: AdrGuide
     cost_model: CostModel
     prices: PriceBook
 
@@ -671,6 +707,13 @@ def _check_references(framework: Framework) -> None:
 
     known_outcome(framework.scoring.fallback, "scoring.fallback")
     _check_factors(framework, facts)
+    for index, risk in enumerate(framework.adr.risks):
+        _check_condition(risk.when, f"adr.risks[{index}].when", facts)
+    _check_condition(framework.cost_model.warm_when, "cost_model.warm_when", facts)
+    _check_condition(framework.cost_model.queued_when, "cost_model.queued_when", facts)
+    for outcome in framework.outcome_ids:
+        if outcome not in framework.adr.rollout:
+            raise ValueError(f"adr.rollout: no outline for '{outcome}'")
     for index, warning in enumerate(framework.warnings):
         where = f"warnings[{index}]"
         _check_condition(warning.when, f"{where}.when", facts)

@@ -271,9 +271,9 @@ def test_a_hybrid_row_prices_each_part_on_its_own_model():
             + jobs_on_fargate,
             "vms_on_demand": 21 * 0.0168 * MONTH_HOURS + alb(avg) + jobs_on_ec2,
             "vms_reserved": 21 * 0.0106 * MONTH_HOURS + alb(avg) + jobs_on_ec2,
-            # The API on its cheapest function option (arm64 + HTTP API), the jobs on their
-            # cheapest container option (one t4g.small per run).
-            "hybrid": 100_000 * 0.0000133334 + 0.20 + 1.00 + jobs_on_ec2,
+            # The API on its cheapest function option (arm64 + HTTP API), the jobs on the
+            # managed container service the recommendation names (a Fargate task per run).
+            "hybrid": 100_000 * 0.0000133334 + 0.20 + 1.00 + jobs_on_fargate,
         },
     )
     assert comparison.cheapest == "hybrid"
@@ -316,14 +316,14 @@ def test_azure_prices_flex_consumption_container_apps_and_vms():
 def test_google_cloud_prices_cloud_run_functions_both_billings_and_compute_engine():
     avg_vcpu = 5_000_000 / SECONDS_PER_MONTH * 0.2 / 4 / 0.6
     # Cloud Run functions: 500,000 GiB-s of memory plus the vCPU 512 MB comes with
-    # (512 / 2048 = 0.25): 250,000 vCPU-s. Cloud Run request-based: the average load on
+    # (0.333): 5M x 0.2 s x 0.333 = 333,000 vCPU-s. Cloud Run request-based: the average load on
     # 1 vCPU / 0.5 GiB instances. Instance-based: two such instances all month.
     # Compute Engine: 4 e2-small at their 0.5 vCPU baseline for the 1.67 vCPU peak.
     comparison = price(MIDDLE_API, "gcp")
     assert_table(
         comparison,
         {
-            "functions": 500_000 * 0.0000025 + 250_000 * 0.000024 + 5 * 0.40,
+            "functions": 500_000 * 0.0000025 + 333_000 * 0.000024 + 5 * 0.40,
             "containers": avg_vcpu * 720 * 0.0864 + avg_vcpu * 0.5 * 720 * 0.009 + 5 * 0.40,
             "containers_always_on": 2 * (1 * 0.0648 + 0.5 * 0.0072) * MONTH_HOURS,
             "vms_on_demand": 4 * 0.016751 * MONTH_HOURS,
@@ -520,3 +520,45 @@ def test_options_are_the_sum_of_their_lines_and_never_negative(work: Workload, c
         assert option.monthly == pytest.approx(sum(line.amount for line in option.lines))
         assert all(line.amount >= 0 for line in option.lines)
         assert math.isfinite(option.monthly)
+
+
+def test_a_scale_to_zero_platform_stays_warm_when_the_design_needs_it():
+    # A 50 ms target on Azure: Container Apps may not scale to zero, or every first request
+    # starts cold. Peak 20 x 0.05 / 0.6 = 1.67 vCPU: 7 replicas of 0.25 vCPU / 0.5 GiB, active
+    # all 730 hours.
+    warm = price(replace(MIDDLE_API, warm=True), "azure").option("containers")
+
+    assert warm.instances == 7
+    assert warm.monthly == pytest.approx(
+        7 * MONTH_HOURS * (0.25 * 0.0864 + 0.5 * 0.0108) + 5 * 0.40, rel=0.01
+    )
+    assert "kept warm" in warm.sizing
+
+
+def test_work_behind_a_queue_is_sized_for_its_average_not_its_peak():
+    consumer = Workload(
+        monthly_requests=5_000_000,
+        duration_ms=2_000,
+        memory_mb=512,
+        peak_rps=200,
+        traffic_pattern="variable",
+        http=False,
+        queued=True,
+    )
+    # Average 1.93 a second x 2 s / 4 / 0.6 = 1.61 vCPU: 7 Fargate tasks of 0.25 vCPU, where
+    # the peak would have needed 667.
+    fargate = price(consumer).option("containers")
+
+    assert fargate.instances == 7
+    assert fargate.monthly == pytest.approx(
+        7 * (0.25 * 0.04048 + 0.5 * 0.004445) * MONTH_HOURS, rel=0.01
+    )
+
+
+def test_functions_that_cannot_run_the_workload_have_no_crossover():
+    gpu = replace(MIDDLE_API, gpu=True, traffic_pattern="steady")
+
+    comparison = price(gpu, ruled_out=["functions"])
+
+    assert comparison.crossover_monthly_requests is None
+    assert "no crossover" in comparison.crossover_sentence

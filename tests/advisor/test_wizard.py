@@ -282,7 +282,8 @@ def test_the_result_names_where_each_part_runs(alice, framework):
     aws = framework.clouds["aws"]
     service = framework.hybrid.parts["service"]
     events = framework.hybrid.parts["events"]
-    assert f"<strong>{service[0].upper()}{service[1:]}</strong> on {aws['containers']}" in page
+    # A team on Kubernetes keeps its container core there.
+    assert f"<strong>{service[0].upper()}{service[1:]}</strong> on {aws['kubernetes']}" in page
     assert f"<strong>{events[0].upper()}{events[1:]}</strong> on {aws['functions']}" in page
     assert 'id="confidence-notes"' in page
 

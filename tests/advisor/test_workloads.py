@@ -447,9 +447,10 @@ CASES = [
         container_experience="none",
         knockouts={"job-over-function-limit"},
         placement={"service": "functions", "jobs": "containers"},
-        # The batch runs on containers: no function advice about it, but the API's stays.
-        patterns={"api-backend", "chunked-batch"},
-        absent={"long-running-function", "scheduled-task", "schedule-rules"},
+        # The batch runs on containers: no function advice about it, but the API's stays; it
+        # cannot resume, so there is no chunking to advise either.
+        patterns={"api-backend"},
+        absent={"long-running-function", "scheduled-task", "schedule-rules", "chunked-batch"},
     ),
     case(
         "busy cluster service with a short nightly job",
@@ -504,6 +505,23 @@ CASES = [
         starting_point="monolith_migration",
         ops_capacity="platform_team",
         container_experience="strong",
+    ),
+    case(
+        "steady .NET monolith whose users wait 200 ms",
+        "containers",
+        "Routes moved out would meet the same .NET cold starts the monolith is kept off functions for; they go to containers too.",
+        traffic_pattern="steady",
+        monthly_requests=50_000_000,
+        peak_rps=80,
+        utilization_percent=45,
+        latency_target="under_200ms",
+        runtime="dotnet",
+        memory_mb=2048,
+        endpoints=120,
+        triggers=["http", "schedule", "queue"],
+        starting_point="monolith_migration",
+        existing_platform="vms",
+        absent={"ignoring-cold-starts"},
     ),
     case(
         "steady globally ordered ledger consumer",
