@@ -7,12 +7,13 @@ here, so the Markdown and the PDF can never disagree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
 from advisor.answers import format_answer
 from advisor.engine import EntryResult, Recommendation
+from advisor.engine.result import Risk
 from advisor.framework import Framework
 
 
@@ -104,6 +105,13 @@ class OptionView:
     knocked_out: list[str]
     good: list[str]
     bad: list[str]
+    lost: str = ""  # for a rejected option: why it lost, in one clause
+
+
+@dataclass(frozen=True)
+class ChecklistGroup:
+    title: str
+    items: list[str]
 
 
 @dataclass(frozen=True)
@@ -120,10 +128,28 @@ class Adr:
     patterns: list[EntryResult]
     anti_patterns: list[EntryResult]
     recommendation: Recommendation
+    parts: list[str] = field(default_factory=list)  # "the jobs: Fargate. Why …"
+    risks: list[Risk] = field(default_factory=list)
+    rollout: list[str] = field(default_factory=list)
+    review_by: dt.date | None = None
+    review_triggers: list[str] = field(default_factory=list)
+    checklist: list[ChecklistGroup] = field(default_factory=list)  # the appendix, by model
 
     @property
     def snapshot(self) -> Snapshot:
         return self.document.snapshot
+
+
+# How many items each list of the decision carries: the record is read in minutes.
+CONFIRMATION_ITEMS = 10
+DECISIVE_REASONS = 3
+CONSEQUENCES = 3
+OPTION_REASONS = 3
+CHECKLIST_TITLES = {
+    "any": "Whole workload",
+    "functions": "Parts on functions",
+    "containers": "Parts on containers",
+}
 
 
 def _sentence(text: str) -> str:
@@ -139,59 +165,180 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _clause(text: str) -> str:
+    """A sentence as a clause inside another: first letter lowered, final stop dropped."""
+    return _lower_first(text.strip().rstrip("."))
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _reasons_for(result: Recommendation, outcome: str) -> list[str]:
+    """An outcome's own reasons, strongest first, each once (mirrored hybrid points included)."""
+    ranked = sorted(
+        (item for item in result.trace if item.outcome == outcome and item.points > 0),
+        key=lambda item: -item.points,
+    )
+    found: list[str] = []
+    for item in ranked:
+        if item.reason not in found:
+            found.append(item.reason)
+    return found
+
+
+def _because(result: Recommendation, names: dict[str, str]) -> str:
+    """The decisive reasons: hard limits on the rejected options first, then where the parts
+    go (for a split), then the chosen option's strongest reasons."""
+    chosen = result.recommendation
+    clauses = [
+        f"{names[k.outcome].lower()} cannot be used: {_clause(k.reason)}"
+        for k in result.knockouts
+        if k.outcome != chosen
+    ]
+    if chosen == "hybrid" and result.components:
+        clauses.append(
+            join_words([f"{part.name} runs on {part.service}" for part in result.components])
+        )
+    for reason in _reasons_for(result, chosen):
+        if len(clauses) >= DECISIVE_REASONS:
+            break
+        clauses.append(_clause(reason))
+    if not clauses:
+        return f"it scores highest ({result.scores[chosen]:.0f} of 100) on the answers given."
+    return _sentence("; ".join(clauses[:DECISIVE_REASONS]))
+
+
+def _confirmation(result: Recommendation) -> list[str]:
+    """The checks that matter most, at most ten: the general ones, then the first of each
+    pattern's and anti-pattern's."""
+    items: list[str] = []
+    firsts = [
+        entry.confirm[0] for entry in [*result.patterns, *result.anti_patterns] if entry.confirm
+    ]
+    general = [
+        item
+        for item in result.checklist
+        if all(item not in e.confirm for e in [*result.patterns, *result.anti_patterns])
+    ]
+    for item in [*general, *firsts]:
+        if item not in items:
+            items.append(item)
+    return items[:CONFIRMATION_ITEMS]
+
+
+def _checklist(result: Recommendation) -> list[ChecklistGroup]:
+    groups: dict[str, list[str]] = {key: [] for key in CHECKLIST_TITLES}
+    for entry in [*result.patterns, *result.anti_patterns]:
+        target = groups.setdefault(entry.placement, [])
+        for item in entry.confirm:
+            if item not in target:
+                target.append(item)
+    return [
+        ChecklistGroup(CHECKLIST_TITLES.get(key, key), items)
+        for key, items in groups.items()
+        if items
+    ]
+
+
 def build_adr(document: AdrDocument) -> Adr:
     snapshot = document.snapshot
     result = snapshot.recommendation
     outcomes = {outcome.id: outcome for outcome in snapshot.outcomes}
+    names = {outcome.id: outcome.name for outcome in snapshot.outcomes}
     chosen = outcomes[result.recommendation]
-    reasons = [driver.reasons[0] for driver in result.drivers if driver.net > 0 and driver.reasons]
-    because = (
-        "; ".join(_lower_first(reason.rstrip(".")) for reason in reasons[:3])
-        if reasons
-        else f"it scores highest ({result.scores[chosen.id]:.0f} of 100) on the answers given"
-    )
+    standing = [
+        o for o in snapshot.outcomes if o.id != chosen.id and result.scores.get(o.id, 0.0) > 0
+    ]
+    runner_up = max(standing, key=lambda o: result.scores[o.id], default=None)
+    winning = _reasons_for(result, chosen.id)
     options = []
     for outcome in snapshot.outcomes:
         knocked = [
             k.reason for k in [*result.knockouts, *result.inapplicable] if k.outcome == outcome.id
         ]
-        good: list[str] = []
-        bad: list[str] = []
-        for item in result.trace:
-            if item.outcome != outcome.id:
-                continue
-            target = good if item.points > 0 else bad
-            reason = _lower_first(item.reason)
-            if reason not in target:
-                target.append(reason)
+        own = [_lower_first(reason) for reason in _reasons_for(result, outcome.id)]
+        if outcome.id == chosen.id:
+            against = (
+                [_lower_first(r) for r in _reasons_for(result, runner_up.id)] if runner_up else []
+            )
+            lost = ""
+        else:
+            against = [
+                _lower_first(reason)
+                for reason in winning
+                if reason not in _reasons_for(result, outcome.id)
+            ]
+            lost = (
+                _clause(knocked[0])
+                if knocked
+                else (
+                    f"it scores {result.scores[outcome.id]:.0f} of 100 against "
+                    f"{result.scores[chosen.id]:.0f} for {chosen.name}"
+                    + (f", mainly because {_clause(against[0])}" if against else "")
+                )
+            )
         options.append(
             OptionView(
                 outcome=outcome,
                 score=result.scores[outcome.id],
                 chosen=outcome.id == chosen.id,
                 knocked_out=knocked,
-                good=good,
-                bad=[*(_lower_first(reason) for reason in knocked), *bad],
+                good=own[:OPTION_REASONS],
+                bad=[*(_lower_first(reason) for reason in knocked), *against[:OPTION_REASONS]],
+                lost=lost,
             )
         )
-    bad_consequences = [_lower_first(con) for con in chosen.cons]
-    for entry in result.anti_patterns:
-        bad_consequences.append(
-            f"this workload is exposed to the anti-pattern “{entry.name}”: "
-            f"{_lower_first(entry.why)}"
+    good = [_lower_first(reason) for reason in winning[:CONSEQUENCES]]
+    bad = (
+        [
+            f"it gives up what favoured {runner_up.name.lower()}: {_clause(reason)}"
+            for reason in _reasons_for(result, runner_up.id)[:2]
+        ]
+        if runner_up
+        else []
+    )
+    if result.anti_patterns:
+        bad.append(
+            "the design must steer clear of "
+            + join_words([f"“{entry.name}”" for entry in result.anti_patterns])
+            + ", listed with what to do instead below."
         )
+    review = result.review
     return Adr(
         document=document,
         chosen=chosen,
-        because=_sentence(because),
+        because=_because(result, names),
         options=options,
-        good_consequences=[_lower_first(pro) for pro in chosen.pros],
-        bad_consequences=bad_consequences,
-        confirmation=result.checklist,
+        good_consequences=good,
+        bad_consequences=bad,
+        confirmation=_confirmation(result),
         patterns=result.patterns,
         anti_patterns=result.anti_patterns,
         recommendation=result,
+        parts=[
+            f"{part.name[:1].upper()}{part.name[1:]}: {part.service}" for part in result.components
+        ],
+        risks=result.risks,
+        rollout=result.rollout,
+        review_by=_add_months(document.date, review.months) if review else None,
+        review_triggers=review.triggers if review else [],
+        checklist=_checklist(result),
     )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):  # the 31st of a shorter month falls back
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def default_title(workload: str, outcome_name: str) -> str:
@@ -211,34 +358,63 @@ def _state_phrase(value: object, shown: str) -> str:
     return f"keeps its state {shown[:1].lower()}{shown[1:]}"
 
 
+def _as_part_of_sentence(label: str) -> str:
+    """A choice label inside a sentence: "A schedule" reads "a schedule", "HTTP" stays."""
+    return _lower_first(label)
+
+
 def default_context(workload: str, snapshot: Snapshot) -> str:
-    """A first draft of the problem statement, written from the answers."""
+    """A first draft of the problem statement, written from the answers in whole sentences."""
     shown = {row.id: row.display for row in snapshot.answers}
     answers = snapshot.recommendation.answers
     monthly = answers.get("monthly_requests")
     volume = f"{monthly:,}" if isinstance(monthly, int) else "an unknown number of"
-    waits = "a person waits on each response" if answers.get("user_facing") else "nobody waits"
     subject = workload[:1].upper() + workload[1:]
-    parts = [
-        f"{subject} handles about {volume} requests or events a month "
-        f"({shown.get('traffic_pattern', 'unknown').lower()} traffic, "
-        f"peaking at {shown.get('peak_rps', 'an unknown rate')}).",
-        f"It needs responses {shown.get('latency_target', 'unknown').lower()} and {waits}; "
-        f"it is written in {shown.get('runtime', 'an unknown runtime')} and "
-        f"{_state_phrase(answers.get('state'), shown.get('state', 'unknown'))}.",
-        f"A typical request takes {shown.get('typical_duration_ms', 'unknown')} and the longest "
-        f"job {shown.get('max_duration_minutes', 'unknown')}; work starts from: "
-        f"{shown.get('triggers', 'unknown')}.",
-        "We need to decide where it runs: on functions, on containers, or on a container core "
-        "with functions around it.",
+    traffic = _as_part_of_sentence(shown.get("traffic_pattern", "unknown"))
+    sentences = [
+        f"{subject} handles about {volume} requests or events a month; its traffic is "
+        f"{traffic}, peaking at {shown.get('peak_rps', 'an unknown rate')}."
     ]
-    return " ".join(parts)
+    latency = answers.get("latency_target")
+    if latency == "async":
+        sentences.append("Nobody waits on the answer: the work happens in the background.")
+    else:
+        who = "A person" if answers.get("user_facing") else "Another system"
+        target = _as_part_of_sentence(shown.get("latency_target", "an unknown time"))
+        sentences.append(f"{who} waits on each response, which must come {target}.")
+    runtime = answers.get("runtime")
+    language = (
+        "another language" if runtime == "other" else shown.get("runtime", "an unknown language")
+    )
+    sentences.append(
+        f"It is written in {language} and "
+        f"{_state_phrase(answers.get('state'), shown.get('state', 'unknown'))}."
+    )
+    sentences.append(
+        f"A typical request takes {shown.get('typical_duration_ms', 'an unknown time')} and the "
+        f"longest run {shown.get('max_duration_minutes', 'an unknown time')}."
+    )
+    triggers = [t for t in shown.get("triggers", "").split(", ") if t and t != "not given"]
+    if triggers:
+        sentences.append(
+            "Work starts from " + join_words([_as_part_of_sentence(t) for t in triggers]) + "."
+        )
+    sentences.append(
+        "We need to decide where it runs: on functions, on containers, or split between the two."
+    )
+    return " ".join(sentences)
 
 
 def default_drivers(snapshot: Snapshot) -> list[str]:
-    return [
-        f"{driver.label} {driver.display}".strip()
-        if driver.label.endswith("?")
-        else f"{driver.label}: {driver.display}"
-        for driver in snapshot.recommendation.drivers
-    ]
+    """The answers that weighed most, each saying whether it favours the recommendation."""
+    result = snapshot.recommendation
+    drivers = []
+    for driver in result.drivers:
+        answer = (
+            f"{driver.label} {driver.display}"
+            if driver.label.endswith("?")
+            else f"{driver.label}: {driver.display}"
+        )
+        direction = "for" if driver.net > 0 else "against"
+        drivers.append(f"{answer} ({direction} {result.recommendation_name})")
+    return drivers

@@ -70,14 +70,16 @@ def _yaml_links(names: list[str]) -> str:
 
 
 def _bullets(items: list[str]) -> list[str]:
-    return [f"- {inline(item)}" for item in items] or ["- None."]
+    # A list item's text starts a line of its own, where "#", "-" or "1." would open a block.
+    return [f"- {_line(item)}" for item in items] or ["- None."]
 
 
 def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def _front_matter(document: AdrDocument) -> list[str]:
+def _front_matter(adr: Adr) -> list[str]:
+    document = adr.document
     return [
         "---",
         f"status: {_yaml_string(document.status)}",
@@ -85,6 +87,7 @@ def _front_matter(document: AdrDocument) -> list[str]:
         f"decision-makers: {_yaml_list(document.decision_makers)}",
         f"consulted: {_yaml_list(document.consulted)}",
         f"informed: {_yaml_list(document.informed)}",
+        *([f"review-by: {adr.review_by.isoformat()}"] if adr.review_by else []),
         *([f"supersedes: {_yaml_links(document.supersedes)}"] if document.supersedes else []),
         *(
             [f"superseded-by: {_yaml_links(document.superseded_by)}"]
@@ -108,7 +111,7 @@ def _lines(adr: Adr) -> list[str]:
     document = adr.document
     result = adr.recommendation
     snapshot = adr.snapshot
-    lines = _front_matter(document)
+    lines = _front_matter(adr)
     lines.extend(["", f"# {inline(document.adr_id)}: {inline(document.title)}"])
 
     _section(lines, "## Context and Problem Statement", [paragraphs(document.context)])
@@ -119,12 +122,13 @@ def _lines(adr: Adr) -> list[str]:
     ]
     _section(lines, "## Considered Options", considered)
 
-    outcome = [
-        f"Chosen option: {inline(adr.chosen.name)}, because {inline(adr.because)}",
+    outcome = [f"Chosen option: {inline(adr.chosen.name)}, because {inline(adr.because)}"]
+    if adr.parts:
+        outcome += ["", "Where each part runs:", "", *_bullets(adr.parts)]
+    outcome += [
         "",
-        f"Confidence: {inline(result.confidence_label)} "
-        f"(score {result.scores[adr.chosen.id]:.1f} of 100, "
-        f"margin {result.confidence * 100:.1f} points).",
+        f"Confidence: {inline(result.confidence_label)}. "
+        + inline(" ".join(result.confidence_notes)),
     ]
     _section(lines, "## Decision Outcome", outcome)
     consequences = [f"- Good, because {inline(item)}" for item in adr.good_consequences]
@@ -135,40 +139,33 @@ def _lines(adr: Adr) -> list[str]:
         "",
         *[f"- [ ] {inline(item)}" for item in adr.confirmation],
     ]
+    if adr.checklist:
+        confirmation += ["", "The full implementation checklist is in the appendix."]
     _section(lines, "### Confirmation", confirmation)
 
     lines.extend(["", "## Pros and Cons of the Options"])
     for option in adr.options:
         body = [inline(option.outcome.summary), ""]
+        if option.lost:
+            body += [f"Not chosen: {inline(option.lost)}.", ""]
         body += [f"- Good, because {inline(item)}" for item in option.good]
         body += [f"- Bad, because {inline(item)}" for item in option.bad]
         if not option.good and not option.bad:
             body.append("- Neutral: no answer moved this option.")
         _section(lines, f"### {inline(option.outcome.name)} (score {option.score:.1f})", body)
 
-    lines.extend(["", "## Recommended Patterns"])
-    if not adr.patterns:
-        lines.extend(["", "No pattern in the catalogue matches this design."])
-    for entry in adr.patterns:
-        body = [inline(entry.summary), "", f"Why: {inline(entry.why)}"]
-        if entry.because:
-            body += ["", "Triggered by:", ""]
-            body += [f"- {inline(b.label)} {inline(b.display)}" for b in entry.because]
-        if entry.services:
-            body += ["", "Services:", ""]
-            body += [f"- {inline(s.name)}" for s in entry.services]
-        _section(lines, f"### Pattern: {inline(entry.name)}", body)
+    lines.extend(["", "## Recommended Patterns", ""])
+    lines += [
+        f"- **{inline(entry.name)}**: {inline(entry.why)}"
+        + (f" ({inline(', '.join(s.name for s in entry.services))})" if entry.services else "")
+        for entry in adr.patterns
+    ] or ["No pattern in the catalogue matches this design."]
 
-    lines.extend(["", "## Anti-Patterns to Avoid"])
-    if not adr.anti_patterns:
-        lines.extend(["", "This workload is exposed to no anti-pattern in the catalogue."])
-    for entry in adr.anti_patterns:
-        body = [inline(entry.summary), "", f"Why this workload is exposed: {inline(entry.why)}"]
-        if entry.because:
-            body += ["", "Triggered by:", ""]
-            body += [f"- {inline(b.label)} {inline(b.display)}" for b in entry.because]
-        body += ["", f"Instead: {inline(entry.instead or '')}"]
-        _section(lines, f"### Avoid: {inline(entry.name)}", body)
+    lines.extend(["", "## Anti-Patterns to Avoid", ""])
+    lines += [
+        f"- **{inline(entry.name)}**: {inline(entry.why)} Instead: {inline(entry.instead or '')}"
+        for entry in adr.anti_patterns
+    ] or ["This workload is exposed to no anti-pattern in the catalogue."]
 
     cost = result.cost
     table = [
@@ -181,8 +178,9 @@ def _lines(adr: Adr) -> list[str]:
         ],
     ]
     body = [
-        f"Estimated at {cost.monthly_requests:,.0f} requests a month; prices for "
-        f"{inline(cost.pricing.region)} as of {inline(cost.pricing.as_of)}.",
+        f"Estimated at {cost.monthly_requests:,.0f} {'runs' if cost.kind == 'job' else 'requests'}"
+        f" a month; prices for {inline(cost.pricing.region)} as of "
+        f"{inline(cost.pricing.as_of)}.",
         "",
         *table,
         "",
@@ -205,19 +203,31 @@ def _lines(adr: Adr) -> list[str]:
     ]
     if document.team:
         more += ["", f"Team: {inline(document.team)}."]
-    if result.sensitivity:
-        more += ["", "What would change the recommendation:", ""]
-        more += [
-            f"- {inline(flip.label)} {inline(flip.display)} "
-            f"(now {inline(flip.current_display)}): {inline(_name(adr, flip.recommendation))}"
-            for flip in result.sensitivity
-        ]
     _section(lines, "## More Information", more)
+    if adr.risks:
+        risks = [f"- {inline(r.risk)} Mitigation: {inline(r.mitigation)}" for r in adr.risks]
+        _section(lines, "### Risks and Mitigations", risks)
+    if adr.rollout:
+        steps = [f"{number}. {inline(step)}" for number, step in enumerate(adr.rollout, 1)]
+        _section(lines, "### Rollout", steps)
+    if adr.review_by is not None:
+        review = [f"Review by {adr.review_by.isoformat()}."]
+        if adr.review_triggers:
+            review += ["", "Reopen it sooner if:", "", *_bullets(adr.review_triggers)]
+        _section(lines, "### Review", review)
+
+    if adr.checklist:
+        lines.extend(["", "## Appendix: Implementation Checklist"])
+        for group in adr.checklist:
+            _section(
+                lines, f"### {inline(group.title)}", [f"- [ ] {inline(i)}" for i in group.items]
+            )
 
     lines.extend(["", "## Appendix: Scoring"])
     answers = ["| Question | Answer |", "| --- | --- |"]
     answers += [f"| {inline(row.label)} | {inline(row.display)} |" for row in snapshot.answers]
     _section(lines, "### Answers", answers)
+    names = [option.outcome for option in adr.options]
     scores = ["| Outcome | Points | Score |", "| --- | ---: | ---: |"]
     scores += [
         f"| {inline(option.outcome.name)} | {result.points[option.outcome.id]:g} "
@@ -225,13 +235,16 @@ def _lines(adr: Adr) -> list[str]:
         for option in adr.options
     ]
     _section(lines, "### Scores", scores)
-    trace = ["| Rule | Question | Outcome | Points | Reason |", "| --- | --- | --- | ---: | --- |"]
-    trace += [
-        f"| {inline(item.rule)} | {inline(item.question)} | {inline(_name(adr, item.outcome))} "
-        f"| {item.points:+g} | {inline(item.reason)} |"
-        for item in result.trace
-    ]
-    _section(lines, "### Score Breakdown", trace)
+    if result.factors:
+        header = "| Factor | " + " | ".join(inline(o.name) for o in names) + " |"
+        factors = [header, "| --- |" + " ---: |" * len(names)]
+        factors += [
+            f"| {inline(factor.label)}{' (decisive)' if factor.decisive else ''} | "
+            + " | ".join(f"{factor.points.get(o.id, 0):g}" for o in names)
+            + " |"
+            for factor in result.factors
+        ]
+        _section(lines, "### Points by Factor", factors)
     return lines
 
 

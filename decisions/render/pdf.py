@@ -139,31 +139,13 @@ class _ScoreRow:
 
 
 @dataclass(frozen=True)
-class _TraceRow:
-    rule: str
-    question: str
-    outcome: str
-    points: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class _FlipRow:
+class _FactorRow:
     label: str
-    display: str
-    current: str
-    outcome: str
+    values: list[str]
 
 
 def _money(value: float) -> str:
     return f"${value:,.2f}"
-
-
-def _name(adr: Adr, outcome_id: str) -> str:
-    for outcome in adr.snapshot.outcomes:
-        if outcome.id == outcome_id:
-            return outcome.name
-    return outcome_id
 
 
 def _context(adr: Adr, paper: Paper) -> dict[str, object]:
@@ -188,17 +170,13 @@ def _context(adr: Adr, paper: Paper) -> dict[str, object]:
             )
             for option in adr.options
         ],
-        "trace_rows": [
-            _TraceRow(
-                item.rule, item.question, _name(adr, item.outcome), f"{item.points:+g}", item.reason
+        "outcome_names": [option.outcome.name for option in adr.options],
+        "factor_rows": [
+            _FactorRow(
+                f"{factor.label}{' (decisive)' if factor.decisive else ''}",
+                [f"{factor.points.get(option.outcome.id, 0):g}" for option in adr.options],
             )
-            for item in result.trace
-        ],
-        "flip_rows": [
-            _FlipRow(
-                flip.label, flip.display, flip.current_display, _name(adr, flip.recommendation)
-            )
-            for flip in result.sensitivity
+            for factor in result.factors
         ],
     }
 

@@ -26,7 +26,7 @@ from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
-FRONT_MATTER_KEYS = {"status", "date", "decision-makers", "consulted", "informed"}
+FRONT_MATTER_KEYS = {"status", "date", "decision-makers", "consulted", "informed", "review-by"}
 
 
 @pytest.fixture

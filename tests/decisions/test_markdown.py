@@ -45,13 +45,19 @@ def test_it_follows_madr(outcome):
     markdown = render_markdown(document)
 
     assert document.snapshot.recommendation.recommendation == outcome
-    assert _front_matter(markdown) == {
+    front = _front_matter(markdown)
+    review_by = front.pop("review-by")
+    assert front == {
         "status": "proposed",
         "date": document.date,
         "decision-makers": ["Alice Architect", "Bob Builder"],
         "consulted": ["Security"],
         "informed": ["Operations"],
     }
+    months = document.snapshot.recommendation.review.months
+    assert (review_by.year - document.date.year) * 12 + review_by.month - document.date.month == (
+        months
+    )
     headings = _headings(markdown)
     assert headings[0] == f"# ADR-0007: Use {outcome} for Orders"
     assert [h for h in headings if h in MADR_SECTIONS] == MADR_SECTIONS
@@ -75,13 +81,20 @@ def test_it_lists_every_pattern_and_anti_pattern_with_why_and_instead(document):
     markdown = render_markdown(document)
     result = document.snapshot.recommendation
 
+    patterns = markdown.split("## Recommended Patterns")[1].split("\n## ")[0]
     for entry in result.patterns:
-        assert f"### Pattern: {inline(entry.name)}" in markdown
+        assert f"- **{inline(entry.name)}**: {inline(entry.why)}" in patterns
+    avoid = markdown.split("## Anti-Patterns to Avoid")[1].split("\n## ")[0]
     for entry in result.anti_patterns:
-        section = markdown.split(f"### Avoid: {inline(entry.name)}")[1].split("###")[0]
-        assert f"Instead: {inline(entry.instead or '')}" in section
-    for item in result.checklist:
-        assert f"- [ ] {inline(item)}" in markdown
+        assert f"- **{inline(entry.name)}**: " in avoid
+        assert f"Instead: {inline(entry.instead or '')}" in avoid
+    # The decision carries at most ten checks; every item is in the grouped appendix.
+    confirmation = markdown.split("### Confirmation")[1].split("\n## ")[0]
+    assert 1 <= confirmation.count("- [ ] ") <= 10
+    appendix = markdown.split("## Appendix: Implementation Checklist")[1].split("\n## ")[0]
+    for entry in [*result.patterns, *result.anti_patterns]:
+        for item in entry.confirm:
+            assert f"- [ ] {inline(item)}" in appendix
 
 
 def test_it_keeps_the_cost_table_and_the_framework_version(document):

@@ -114,8 +114,10 @@ def test_it_renders_every_section_in_the_markdown_order(a4_pdf: bytes) -> None:
         "Anti-Patterns to Avoid",
         "Cost Estimate",
         "More Information",
+        "Review by",
+        "Appendix: Implementation Checklist",
         "Appendix: Scoring",
-        "Score Breakdown",
+        "Points by Factor",
     ]
     positions = [everything.find(section) for section in sections]
 
