@@ -15,6 +15,7 @@ from advisor.answers import format_answer
 from advisor.engine import EntryResult, Recommendation
 from advisor.engine.result import Risk
 from advisor.framework import Framework
+from advisor.framework.schema import Question
 
 
 class _Frozen(BaseModel):
@@ -66,11 +67,22 @@ class Snapshot(_Frozen):
                 AnswerRow(
                     id=question.id,
                     label=question.label,
-                    display=format_answer(question, recommendation.answers.get(question.id)),
+                    display=_shown_answer(question, recommendation.answers.get(question.id)),
                 )
                 for question in framework.questions
             ],
         )
+
+
+def _shown_answer(question: Question, value: object) -> str:
+    """An answer as recorded; an optional one left out shows what stood in for it."""
+    if value is not None:
+        return format_answer(question, value)
+    if question.default is not None:
+        return f"{format_answer(question, question.default)} (default)"
+    if not question.required:
+        return "Not answered (worked out from the other answers)"
+    return format_answer(question, value)
 
 
 class AdrDocument(_Frozen):
@@ -134,6 +146,11 @@ class Adr:
     review_by: dt.date | None = None
     review_triggers: list[str] = field(default_factory=list)
     checklist: list[ChecklistGroup] = field(default_factory=list)  # the appendix, by model
+    # Each anti-pattern with what to do instead, as "name", "instead, ..." clauses.
+    avoid: list[tuple[str, str]] = field(default_factory=list)
+    # Entries that apply but are not described in the body, by name.
+    more_patterns: list[str] = field(default_factory=list)
+    more_anti_patterns: list[str] = field(default_factory=list)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -144,7 +161,10 @@ class Adr:
 CONFIRMATION_ITEMS = 10
 DECISIVE_REASONS = 3
 CONSEQUENCES = 3
-OPTION_REASONS = 3
+OPTION_REASONS = 2
+# Patterns and anti-patterns described in the body; the rest are named in one line each.
+SHOWN_PATTERNS = 6
+SHOWN_ANTI_PATTERNS = 5
 CHECKLIST_TITLES = {
     "any": "Whole workload",
     "functions": "Parts on functions",
@@ -200,9 +220,10 @@ def _because(result: Recommendation, names: dict[str, str]) -> str:
         if k.outcome != chosen
     ]
     if chosen == "hybrid" and result.components:
-        clauses.append(
-            join_words([f"{part.name} runs on {part.service}" for part in result.components])
-        )
+        # "X goes to A and Y to B" reads right for singular and plural parts alike.
+        placed = [f"{part.name} to {part.service}" for part in result.components]
+        placed[0] = placed[0].replace(" to ", " goes to ", 1)
+        clauses.append(join_words(placed))
     for reason in _reasons_for(result, chosen):
         if len(clauses) >= DECISIVE_REASONS:
             break
@@ -230,9 +251,10 @@ def _confirmation(result: Recommendation) -> list[str]:
     return items[:CONFIRMATION_ITEMS]
 
 
-def _checklist(result: Recommendation) -> list[ChecklistGroup]:
+def _checklist(entries: list[EntryResult]) -> list[ChecklistGroup]:
+    """The checks of the entries the record describes, grouped by the model they concern."""
     groups: dict[str, list[str]] = {key: [] for key in CHECKLIST_TITLES}
-    for entry in [*result.patterns, *result.anti_patterns]:
+    for entry in entries:
         target = groups.setdefault(entry.placement, [])
         for item in entry.confirm:
             if item not in target:
@@ -242,6 +264,11 @@ def _checklist(result: Recommendation) -> list[ChecklistGroup]:
         for key, items in groups.items()
         if items
     ]
+
+
+def _by_specificity(entries: list[EntryResult]) -> list[EntryResult]:
+    """Entries brought in by this workload's answers first, the ones every design gets last."""
+    return sorted(entries, key=lambda entry: not entry.because)
 
 
 def build_adr(document: AdrDocument) -> Adr:
@@ -288,7 +315,11 @@ def build_adr(document: AdrDocument) -> Adr:
                 chosen=outcome.id == chosen.id,
                 knocked_out=knocked,
                 good=own[:OPTION_REASONS],
-                bad=[*(_lower_first(reason) for reason in knocked), *against[:OPTION_REASONS]],
+                # The first hard limit is already the "not chosen" line.
+                bad=[
+                    *(_lower_first(reason) for reason in knocked[1 if lost else 0 :]),
+                    *against[:OPTION_REASONS],
+                ],
                 lost=lost,
             )
         )
@@ -301,10 +332,11 @@ def build_adr(document: AdrDocument) -> Adr:
         if runner_up
         else []
     )
-    if result.anti_patterns:
+    shown_anti_patterns = _by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS]
+    if shown_anti_patterns:
         bad.append(
             "the design must steer clear of "
-            + join_words([f"“{entry.name}”" for entry in result.anti_patterns])
+            + join_words([f"“{entry.name}”" for entry in shown_anti_patterns])
             + ", listed with what to do instead below."
         )
     review = result.review
@@ -316,8 +348,8 @@ def build_adr(document: AdrDocument) -> Adr:
         good_consequences=good,
         bad_consequences=bad,
         confirmation=_confirmation(result),
-        patterns=result.patterns,
-        anti_patterns=result.anti_patterns,
+        patterns=_by_specificity(result.patterns)[:SHOWN_PATTERNS],
+        anti_patterns=_by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS],
         recommendation=result,
         parts=[
             f"{part.name[:1].upper()}{part.name[1:]}: {part.service}" for part in result.components
@@ -326,7 +358,20 @@ def build_adr(document: AdrDocument) -> Adr:
         rollout=result.rollout,
         review_by=_add_months(document.date, review.months) if review else None,
         review_triggers=review.triggers if review else [],
-        checklist=_checklist(result),
+        checklist=_checklist(
+            [
+                *_by_specificity(result.patterns)[:SHOWN_PATTERNS],
+                *_by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS],
+            ]
+        ),
+        avoid=[
+            (entry.name, _lower_first(entry.instead or ""))
+            for entry in _by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS]
+        ],
+        more_patterns=[e.name for e in _by_specificity(result.patterns)[SHOWN_PATTERNS:]],
+        more_anti_patterns=[
+            e.name for e in _by_specificity(result.anti_patterns)[SHOWN_ANTI_PATTERNS:]
+        ],
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from decisions.render.context import Adr, AdrDocument, build_adr
+from decisions.render.context import Adr, AdrDocument, build_adr, join_words
 
 # Characters that open emphasis, code, links, HTML, entities, strike-through or table cells
 # anywhere in a line. A backslash before ASCII punctuation is valid CommonMark and renders as
@@ -145,9 +145,7 @@ def _lines(adr: Adr) -> list[str]:
 
     lines.extend(["", "## Pros and Cons of the Options"])
     for option in adr.options:
-        body = [inline(option.outcome.summary), ""]
-        if option.lost:
-            body += [f"Not chosen: {inline(option.lost)}.", ""]
+        body = [f"Not chosen: {inline(option.lost)}.", ""] if option.lost else []
         body += [f"- Good, because {inline(item)}" for item in option.good]
         body += [f"- Bad, because {inline(item)}" for item in option.bad]
         if not option.good and not option.bad:
@@ -160,12 +158,15 @@ def _lines(adr: Adr) -> list[str]:
         + (f" ({inline(', '.join(s.name for s in entry.services))})" if entry.services else "")
         for entry in adr.patterns
     ] or ["No pattern in the catalogue matches this design."]
+    if adr.more_patterns:
+        lines += ["", f"Also applies: {inline(join_words(adr.more_patterns))}."]
 
     lines.extend(["", "## Anti-Patterns to Avoid", ""])
     lines += [
-        f"- **{inline(entry.name)}**: {inline(entry.why)} Instead: {inline(entry.instead or '')}"
-        for entry in adr.anti_patterns
+        f"- **{inline(name)}**: instead, {inline(instead)}" for name, instead in adr.avoid
     ] or ["This workload is exposed to no anti-pattern in the catalogue."]
+    if adr.more_anti_patterns:
+        lines += ["", f"Also to avoid: {inline(join_words(adr.more_anti_patterns))}."]
 
     cost = result.cost
     table = [

@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from advisor.charts import cost_chart_svg
-from decisions.render.context import Adr, AdrDocument, build_adr
+from decisions.render.context import Adr, AdrDocument, build_adr, join_words
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
@@ -171,6 +171,13 @@ def _context(adr: Adr, paper: Paper) -> dict[str, object]:
             for option in adr.options
         ],
         "outcome_names": [option.outcome.name for option in adr.options],
+        "more_patterns": join_words(adr.more_patterns),
+        "more_anti_patterns": join_words(adr.more_anti_patterns),
+        # The answers side by side in two columns: half the table's height.
+        "answer_pairs": [
+            adr.snapshot.answers[index : index + 2]
+            for index in range(0, len(adr.snapshot.answers), 2)
+        ],
         "factor_rows": [
             _FactorRow(
                 f"{factor.label}{' (decisive)' if factor.decisive else ''}",

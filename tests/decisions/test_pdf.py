@@ -18,6 +18,7 @@ from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
 from decisions.render import pdf as pdf_module
 from decisions.render.context import AdrDocument, Snapshot
+from decisions.render.markdown import render_markdown
 from decisions.render.pdf import (
     LockedUrlFetcher,
     PdfRenderError,
@@ -27,6 +28,7 @@ from decisions.render.pdf import (
     render_pdf_report,
 )
 from tests.conftest import BASE_ANSWERS
+from tests.decisions.conftest import make_document as outcome_document
 
 TITLE = "Use serverless for the payments API"
 HOSTILE = (
@@ -278,3 +280,30 @@ def test_it_reports_a_renderer_that_dies_as_a_render_error(
 
     with pytest.raises(PdfRenderError, match="without an answer"):
         render_pdf(make_document())
+
+
+@pytest.mark.parametrize("outcome", ["serverless", "containers", "hybrid"])
+def test_no_page_ends_on_a_heading_and_the_record_stays_short(outcome: str) -> None:
+    document = outcome_document(outcome)
+    pdf = render_pdf(document)
+    markdown = render_markdown(document)
+    headings = {
+        re.sub(r"\\(.)", r"\1", line.lstrip("#").strip())
+        for line in markdown.splitlines()
+        if line.startswith("## ") or line.startswith("### ")
+    }
+
+    texts = page_texts(pdf)
+
+    # Down from 10-11 pages; the aim is four.
+    assert len(texts) <= 6
+    for number, text in enumerate(texts[:-1], 1):
+        lines = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip()
+            and not re.match(r"^(Page \d+ of \d+|Proposed · )", line.strip())
+            and document.adr_id not in line
+            and document.title not in line
+        ]
+        assert lines[-1] not in headings, f"page {number} ends with the heading {lines[-1]!r}"
