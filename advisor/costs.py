@@ -29,7 +29,8 @@ from advisor.framework.schema import (
     Tier,
 )
 
-SECONDS_PER_MONTH = 30 * 24 * 3600
+# One month for volume and capacity alike: the price sheets' 730 hours (a year over twelve).
+SECONDS_PER_MONTH = 730 * 3600
 MILLION = 1_000_000
 CROSSOVER_RANGE = (1_000.0, 1e12)
 CROSSOVER_STEPS_PER_DECADE = 2
@@ -284,10 +285,17 @@ def function_vcpu(functions: FunctionPrices, memory_mb: float) -> float:
 
 
 def _function_runs(
-    ctx: _Context, work: Workload, runs: float, seconds: float, arch: str, prewarmed: bool = False
+    ctx: _Context,
+    work: Workload,
+    runs: float,
+    seconds: float,
+    arch: str,
+    prewarmed: bool = False,
+    plan: FunctionPrices | None = None,
 ) -> list[_Line]:
-    """Compute and requests for `runs` invocations of `seconds` each."""
-    functions = ctx.prices.functions
+    """Compute and requests for `runs` invocations of `seconds` each, on the cloud's main
+    function plan or on `plan`."""
+    functions = plan or ctx.prices.functions
     memory_gb = function_memory_mb(functions, work.memory_mb) / 1024
     gb_seconds = runs * seconds * memory_gb
     vcpu_seconds = runs * seconds * function_vcpu(functions, memory_gb * 1024)
@@ -298,7 +306,7 @@ def _function_runs(
         if functions.free_vcpu_seconds is not None:
             vcpu_seconds = max(0.0, vcpu_seconds - functions.free_vcpu_seconds.value)
     rate: Price = functions.gb_second
-    if prewarmed:
+    if prewarmed and functions.prewarm_execution_gb_second is not None:
         rate = functions.prewarm_execution_gb_second
     elif arch == "arm64" and functions.gb_second_arm64 is not None:
         rate = functions.gb_second_arm64
@@ -319,6 +327,7 @@ def _prewarm_lines(ctx: _Context, work: Workload) -> tuple[list[_Line], int]:
     memory_gb = function_memory_mb(functions, work.memory_mb) / 1024
     warm = max(1, math.ceil(work.avg_rps * work.seconds))
     seconds = ctx.prices.hours_per_month * 3600
+    assert functions.prewarm_gb_second is not None
     line = _Line(
         f"Pre-warmed capacity ({warm} at {memory_gb * 1024:.0f} MB)",
         warm * memory_gb * seconds,
@@ -435,7 +444,16 @@ def _function_options(ctx: _Context, work: Workload) -> list[_Option]:
         add("functions", f"{service} on {trigger}", [])
         if functions.gb_second_arm64 is not None:
             add("functions_arm64", f"{service} (arm64) on {trigger}", [], "arm64")
-    if work.prewarm:
+    other = prices.functions_other_plan
+    if other is not None and not work.connections:
+        compute = _function_runs(ctx, work, work.monthly_requests, work.seconds, "x86", plan=other)
+        plan_memory = f"{function_memory_mb(other, work.memory_mb):.0f} MB functions"
+        options.append(
+            _Option(
+                "functions_other_plan", other.service, FUNCTIONS, [*compute, *jobs], plan_memory
+            )
+        )
+    if work.prewarm and functions.prewarm_gb_second is not None:
         warm, count = _prewarm_lines(ctx, work)
         compute = _function_runs(ctx, work, work.monthly_requests, work.seconds, "x86", True)
         front = doors[cheapest_door] if work.http and doors and not work.connections else []

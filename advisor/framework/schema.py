@@ -389,8 +389,9 @@ class FunctionPrices(_Strict):
     free_requests: Price
     free_gb_seconds: Price
     free_vcpu_seconds: Price | None = None
-    prewarm_gb_second: Price
-    prewarm_execution_gb_second: Price
+    # Pre-warmed capacity, where the plan offers it (provisioned concurrency, always ready).
+    prewarm_gb_second: Price | None = None
+    prewarm_execution_gb_second: Price | None = None
     mb_per_vcpu: Price
     min_memory_mb: float = Field(gt=0)
     max_memory_mb: float = Field(gt=0)
@@ -456,6 +457,8 @@ class CloudPrices(_Strict):
     source: Text
     hours_per_month: float = Field(gt=0)
     functions: FunctionPrices
+    # A second function plan priced beside the main one (Azure's older Consumption plan).
+    functions_other_plan: FunctionPrices | None = None
     gateways: dict[Identifier, Gateway] = Field(default_factory=dict)
     load_balancer: LoadBalancer | None = None
     websocket: WebSocketPrices | None = None
