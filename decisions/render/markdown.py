@@ -215,7 +215,7 @@ def _lines(adr: Adr) -> list[str]:
         review = [f"Review by {adr.review_by.isoformat()}."]
         if adr.review_triggers:
             review += ["", "Reopen it sooner if:", "", *_bullets(adr.review_triggers)]
-        _section(lines, "### Review", review)
+        _section(lines, "### Review Date", review)
 
     if adr.checklist:
         lines.extend(["", "## Appendix: Implementation Checklist"])
