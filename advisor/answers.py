@@ -214,7 +214,9 @@ def format_answer(question: Question, value: Any) -> str:
     if question.type == "choice":
         return question.choice_label(value)
     if question.type == "multi_choice":
-        return ", ".join(question.choice_label(v) for v in value)
+        # One list in a sentence: "HTTP requests, a schedule", acronyms kept.
+        labels = [question.choice_label(v) for v in value]
+        return ", ".join([labels[0], *(_in_sentence(label) for label in labels[1:])])
     if question.type == "boolean":
         return "Yes" if value else "No"
     text = _number(value)
@@ -226,6 +228,10 @@ def format_answer(question: Question, value: Any) -> str:
     if value == 1 and unit.endswith("s") and " " not in unit:  # "1 minute", not "1 minutes"
         unit = unit[:-1]
     return f"{text} {unit}"
+
+
+def _in_sentence(label: str) -> str:
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 MAX_ANSWERS_BYTES = 1_000_000

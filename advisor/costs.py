@@ -144,6 +144,28 @@ class CostComparison(_Frozen):
     kind: str = "service"
     # Figures to treat with care, such as a fleet past the model's bound.
     warnings: list[str] = []
+    # The option that prices the recommended design, and the cheapest that follows another
+    # model ("" when none can run the workload), set by the engine once it has decided.
+    recommended: str = ""
+    alternative: str = ""
+
+    def with_recommendation(self, model: str) -> CostComparison:
+        """This comparison with the recommended design (functions, containers or hybrid) and
+        its cheapest alternative on another model marked."""
+        viable = [o for o in self.options if o.id not in self.ruled_out]
+        own = [o for o in viable if o.model == model]
+        # Containers are priced on the managed service the recommendation names, when it can.
+        named = [o for o in own if o.id == "containers"] if model == CONTAINERS else []
+        chosen = (named or sorted(own, key=lambda o: o.monthly))[:1]
+        others = [o for o in viable if o.model not in (model, HYBRID)] or [
+            o for o in viable if chosen and o.id != chosen[0].id
+        ]
+        return self.model_copy(
+            update={
+                "recommended": chosen[0].id if chosen else "",
+                "alternative": min(others, key=lambda o: o.monthly).id if others else "",
+            }
+        )
 
     def option(self, option_id: str) -> CostOption:
         for option in self.options:
@@ -1005,7 +1027,7 @@ def _assumptions(ctx: _Context, work: Workload, book_version: str, currency: str
     items = [
         f"Prices: price sheet {book_version} for {prices.region} in {currency}, as of "
         f"{prices.as_of} ({prices.source}).",
-        f"A month is {prices.hours_per_month:g} hours; volume is spread over 30 days.",
+        f"A month is {prices.hours_per_month:g} hours, for volume and capacity alike.",
         f"Functions run with {memory:.0f} MB of memory ({functions.service} allows "
         f"{functions.min_memory_mb:,.0f}-{functions.max_memory_mb:,.0f} MB), which buys "
         f"{function_vcpu(functions, memory):.2g} of a vCPU.",

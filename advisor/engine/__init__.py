@@ -161,6 +161,7 @@ def evaluate(
         framework, decision, trace, shares, chosen, runner_up, room
     )
     flips = sensitivity(framework, answers, chosen) if with_sensitivity else []
+    components = explain.components(data, decision, trace, chosen, cloud)
     cost = costs(
         framework,
         answers,
@@ -172,7 +173,7 @@ def evaluate(
             split=_cost_split(decision, chosen),
         ),
         [COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
-    )
+    ).with_recommendation(COST_MODEL.get(chosen, "hybrid"))
     return Recommendation(
         framework=FrameworkRef(id=framework.id, version=framework.version),
         recommendation=chosen,
@@ -193,7 +194,7 @@ def evaluate(
         answers=answers,
         derived=explain.derived(facts),
         factors=explain.factor_scores(framework, decision),
-        components=explain.components(data, decision, trace, chosen, cloud),
+        components=components,
         headroom=room,
         confidence_notes=notes,
         warnings=explain.warnings(data, answers, facts),
@@ -201,6 +202,7 @@ def evaluate(
         risks=explain.risks(data, facts, placed, room, conflicted),
         rollout=explain.rollout(framework, facts, chosen),
         review=explain.review(framework, label, cost, room, flips),
+        reasons=explain.decisive(framework, chosen, knockouts, components, trace),
     )
 
 

@@ -481,8 +481,53 @@ def review(
         )
     for flip in flips[: framework.adr.review_flips]:
         triggers.append(
-            f"The answer to “{flip.label}” becomes {flip.display} (now {flip.current_display}), "
+            f"The answer to “{flip.label}” becomes {_clause(flip.display)} "
+            f"(now {_clause(flip.current_display)}), "
             f"which would make it {names.get(flip.recommendation, flip.recommendation)}."
         )
     months = framework.adr.review_months[label]  # type: ignore[index]
     return ReviewPlan(months=months, triggers=triggers)
+
+
+DECISIVE_REASONS = 3
+
+
+def decisive(
+    framework: Framework,
+    chosen: str,
+    hard: list[KnockoutResult],
+    parts: list[Component],
+    items: list[Contribution],
+) -> list[str]:
+    """The reasons that decided it, hard limits first, each a sentence of its own."""
+    names = {outcome.id: outcome.name for outcome in framework.outcomes}
+    found = [
+        f"{names[k.outcome]} cannot be used: {_clause(k.reason)}."
+        for k in hard
+        if k.outcome != chosen
+    ]
+    if chosen == HYBRID and parts:
+        # "X goes to A and Y to B" reads right for singular and plural parts alike.
+        placed = [f"{part.name} to {part.service}" for part in parts]
+        placed[0] = placed[0].replace(" to ", " goes to ", 1)
+        sentence = _join(placed)
+        found.append(f"{sentence[:1].upper()}{sentence[1:]}.")
+    ranked = sorted(
+        (item for item in items if item.outcome == chosen and item.points > 0),
+        key=lambda item: -item.points,
+    )
+    for item in ranked:
+        if len(found) >= DECISIVE_REASONS:
+            break
+        if item.reason not in found:
+            found.append(item.reason)
+    return found[:DECISIVE_REASONS]
+
+
+def _clause(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) < 2 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -163,6 +163,9 @@ class Recommendation(_Out):
     risks: list[Risk] = []
     rollout: list[str] = []
     review: ReviewPlan | None = None
+    # The two or three reasons that decided it, as sentences: hard limits on the rejected
+    # options first, then where each part goes, then the chosen option's strongest reasons.
+    reasons: list[str] = []
 
 
 class OutcomeScore(_Out):

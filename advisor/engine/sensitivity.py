@@ -94,6 +94,15 @@ def _candidates(question: Question, value: Any, limits: list[float]) -> list[Any
     return result
 
 
+def _current(question: Question, value: Any) -> str:
+    """The answer as it stands; an unanswered optional one shows what stands in for it."""
+    if value is None and question.default is not None:
+        return f"{format_answer(question, question.default)}, the default"
+    if value is None and not question.required:
+        return "worked out from the other answers"
+    return format_answer(question, value)
+
+
 def settled(data: Compiled, base: Decision, current: str, question: str) -> bool:
     """True when no change to this answer can change the winner, by a bound on the points it
     can move: every factor a rule reading it belongs to can move by at most its cap. Answers
@@ -182,7 +191,7 @@ def sensitivity(
                     question=question.id,
                     label=question.label,
                     current=current,
-                    current_display=format_answer(question, current),
+                    current_display=_current(question, current),
                     value=candidate,
                     display=format_answer(question, candidate),
                     recommendation=outcome,

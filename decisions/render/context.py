@@ -159,7 +159,6 @@ class Adr:
 
 # How many items each list of the decision carries: the record is read in minutes.
 CONFIRMATION_ITEMS = 10
-DECISIVE_REASONS = 3
 CONSEQUENCES = 3
 OPTION_REASONS = 2
 # Patterns and anti-patterns described in the body; the rest are named in one line each.
@@ -210,27 +209,16 @@ def _reasons_for(result: Recommendation, outcome: str) -> list[str]:
     return found
 
 
-def _because(result: Recommendation, names: dict[str, str]) -> str:
-    """The decisive reasons: hard limits on the rejected options first, then where the parts
-    go (for a split), then the chosen option's strongest reasons."""
-    chosen = result.recommendation
-    clauses = [
-        f"{names[k.outcome].lower()} cannot be used: {_clause(k.reason)}"
-        for k in result.knockouts
-        if k.outcome != chosen
-    ]
-    if chosen == "hybrid" and result.components:
-        # "X goes to A and Y to B" reads right for singular and plural parts alike.
-        placed = [f"{part.name} to {part.service}" for part in result.components]
-        placed[0] = placed[0].replace(" to ", " goes to ", 1)
-        clauses.append(join_words(placed))
-    for reason in _reasons_for(result, chosen):
-        if len(clauses) >= DECISIVE_REASONS:
-            break
-        clauses.append(_clause(reason))
-    if not clauses:
+def _because(result: Recommendation) -> str:
+    """The engine's decisive reasons as one sentence after "because"."""
+    if not result.reasons:  # a record made before the engine named them
+        reasons = [d.reasons[0] for d in result.drivers if d.net > 0 and d.reasons][:3]
+    else:
+        reasons = result.reasons
+    if not reasons:
+        chosen = result.recommendation
         return f"it scores highest ({result.scores[chosen]:.0f} of 100) on the answers given."
-    return _sentence("; ".join(clauses[:DECISIVE_REASONS]))
+    return _sentence("; ".join(_clause(reason) for reason in reasons))
 
 
 def _confirmation(result: Recommendation) -> list[str]:
@@ -275,7 +263,6 @@ def build_adr(document: AdrDocument) -> Adr:
     snapshot = document.snapshot
     result = snapshot.recommendation
     outcomes = {outcome.id: outcome for outcome in snapshot.outcomes}
-    names = {outcome.id: outcome.name for outcome in snapshot.outcomes}
     chosen = outcomes[result.recommendation]
     standing = [
         o for o in snapshot.outcomes if o.id != chosen.id and result.scores.get(o.id, 0.0) > 0
@@ -316,9 +303,11 @@ def build_adr(document: AdrDocument) -> Adr:
                 knocked_out=knocked,
                 good=own[:OPTION_REASONS],
                 # The first hard limit is already the "not chosen" line.
+                # The first hard limit, or the first reason against, is already the "not
+                # chosen" line.
                 bad=[
                     *(_lower_first(reason) for reason in knocked[1 if lost else 0 :]),
-                    *against[:OPTION_REASONS],
+                    *against[0 if knocked or not lost else 1 :][:OPTION_REASONS],
                 ],
                 lost=lost,
             )
@@ -326,8 +315,8 @@ def build_adr(document: AdrDocument) -> Adr:
     good = [_lower_first(reason) for reason in winning[:CONSEQUENCES]]
     bad = (
         [
-            f"it gives up what favoured {runner_up.name.lower()}: {_clause(reason)}"
-            for reason in _reasons_for(result, runner_up.id)[:2]
+            f"it gives up what favoured {runner_up.name.lower()}: {_clause(reason)}."
+            for reason in [r for r in _reasons_for(result, runner_up.id) if r not in winning][:2]
         ]
         if runner_up
         else []
@@ -343,7 +332,7 @@ def build_adr(document: AdrDocument) -> Adr:
     return Adr(
         document=document,
         chosen=chosen,
-        because=_because(result, names),
+        because=_because(result),
         options=options,
         good_consequences=good,
         bad_consequences=bad,

@@ -86,7 +86,7 @@ def test_it_formats_answers_for_people(framework):
     assert format_answer(framework.question("traffic_pattern"), "spiky") == "Spiky"
     assert format_answer(framework.question("gpu"), False) == "No"
     assert format_answer(framework.question("triggers"), ["http", "queue"]) == (
-        "HTTP requests, Queue messages"
+        "HTTP requests, queue messages"
     )
     assert format_answer(framework.question("max_duration_minutes"), 40) == "40 minutes"
     assert format_answer(framework.question("utilization_percent"), 80) == "80%"

@@ -73,7 +73,26 @@ def test_it_heads_the_page_with_the_recommendation(render: Render, result: Recom
     assert h1 is not None
     assert result.recommendation_name in h1.group(1)
     assert f"{result.confidence_label} confidence" in html
-    assert f"({round(result.confidence * 100)}%)" in html
+    # Confidence is explained in words, not as a bare percentage beside the score.
+    assert f"({round(result.confidence * 100)}%)" not in html
+    assert escape(result.confidence_notes[0]) in html
+
+
+def test_it_leads_with_the_decisive_reasons_and_the_cost(
+    render: Render, result: Recommendation
+) -> None:
+    html = render(result)
+
+    reasons = html.split('id="decisive-reasons"')[1].split("</ol>")[0]
+    assert [escape(r) in reasons for r in result.reasons] == [True] * len(result.reasons)
+    summary = html.split('id="cost-summary"')[1].split("</p>")[0]
+    recommended = result.cost.option(result.cost.recommended)
+    assert escape(recommended.name) in summary
+    assert "cheapest alternative" in summary
+    # Everything else waits behind a summary a reader opens.
+    first_details = html.index("<details")
+    assert html.index('id="decisive-reasons"') < first_details
+    assert html.index('id="cost-heading"') > first_details
 
 
 def test_it_draws_an_accessible_bar_per_outcome(

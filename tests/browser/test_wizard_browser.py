@@ -329,3 +329,23 @@ def test_it_has_no_serious_accessibility_violations(page: Page, framework: Frame
     page.get_by_role("button", name="See the recommendation").click()
     _expect_recommendation(page, "Serverless")
     assert not (found := _serious_violations(page)), f"results page:\n{found}"
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_first_screen_shows_the_answer_its_reasons_and_its_cost(
+    page: Page, framework: Framework, size: tuple[int, int]
+) -> None:
+    _start(page)
+    _complete(page, framework, {**BASE_ANSWERS, "max_duration_minutes": 40})
+    _expect_recommendation(page, "Containers")
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.reload()
+
+    for selector in ("#verdict", "#decisive-reasons", "#cost-summary"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None, selector
+        assert box["y"] + box["height"] <= height, f"{selector} is below the first screen"
+    expect(page.locator("#decisive-reasons li").first).to_contain_text("cannot be used")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert not (found := _serious_violations(page)), f"results page at {width}px:\n{found}"
