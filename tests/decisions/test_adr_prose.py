@@ -18,6 +18,7 @@ from decisions.render.context import (
 )
 from decisions.render.html import BALLOT_BOX, markdown_to_html
 from decisions.render.markdown import render_markdown
+from decisions.render.pdf import print_html
 from tests.conftest import BASE_ANSWERS
 from tests.decisions.conftest import make_document
 
@@ -132,3 +133,24 @@ def test_checklist_items_show_as_boxes_on_the_page_but_user_brackets_do_not():
     assert f"<li>{BALLOT_BOX}" in confirmation
     assert "<li>[ ] " not in confirmation
     assert "<li>[ ] not a task" in html
+
+
+USER_FIELDS = ["title", "context", "drivers", "decision_makers", "consulted", "informed", "team"]
+LIST_FIELDS = {"drivers", "decision_makers", "consulted", "informed"}
+HOSTILE_LINE = "# <script>alert(1)</script> | `x` ---\n1. [link](http://127.0.0.1:9/)"
+
+
+@pytest.mark.parametrize("field", USER_FIELDS)
+def test_every_user_field_stays_text_in_markdown_html_and_print(field: str):
+    value: object = [HOSTILE_LINE] if field in LIST_FIELDS else HOSTILE_LINE
+    plain = render_markdown(make_document())
+    markdown = render_markdown(make_document(**{field: value}))
+
+    html = markdown_to_html(markdown)
+    printed = print_html(make_document(**{field: value}), "a4")
+
+    assert "<script>" not in html and "<script>" not in printed
+    assert "&lt;script&gt;" in printed
+    assert 'href="http://127.0.0.1' not in html and 'href="http://127.0.0.1' not in printed
+    for tag in ("<h1", "<h2", "<h3", "<hr", "<ol", "<table"):
+        assert html.count(tag) == markdown_to_html(plain).count(tag), (field, tag)

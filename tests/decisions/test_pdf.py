@@ -116,10 +116,10 @@ def test_it_renders_every_section_in_the_markdown_order(a4_pdf: bytes) -> None:
         "Anti-Patterns to Avoid",
         "Cost Estimate",
         "More Information",
-        "Review by",
+        "Review Date",
         "Appendix: Implementation Checklist",
         "Appendix: Scoring",
-        "Points by Factor",
+        "Points and Scores",
     ]
     positions = [everything.find(section) for section in sections]
 
