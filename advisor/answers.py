@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from advisor.framework.schema import Framework, Question, per_framework
+from advisor.prose import lower_first
 
 SECONDS_PER_MONTH = 30 * 24 * 3600
 
@@ -216,7 +217,7 @@ def format_answer(question: Question, value: Any) -> str:
     if question.type == "multi_choice":
         # One list in a sentence: "HTTP requests, a schedule", acronyms kept.
         labels = [question.choice_label(v) for v in value]
-        return ", ".join([labels[0], *(_in_sentence(label) for label in labels[1:])])
+        return ", ".join([labels[0], *(lower_first(label) for label in labels[1:])])
     if question.type == "boolean":
         return "Yes" if value else "No"
     text = _number(value)
@@ -228,10 +229,6 @@ def format_answer(question: Question, value: Any) -> str:
     if value == 1 and unit.endswith("s") and " " not in unit:  # "1 minute", not "1 minutes"
         unit = unit[:-1]
     return f"{text} {unit}"
-
-
-def _in_sentence(label: str) -> str:
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 MAX_ANSWERS_BYTES = 1_000_000

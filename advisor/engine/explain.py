@@ -26,6 +26,7 @@ from advisor.engine.result import (
 )
 from advisor.engine.scoring import FUNCTIONS, HYBRID, MODEL, Compiled, Decision
 from advisor.framework.schema import AntiPattern, Framework, Pattern
+from advisor.prose import clause, join_words
 
 OVERHEAD_RULE = "hybrid-overhead"
 OVERHEAD_REASON = (
@@ -481,8 +482,8 @@ def review(
         )
     for flip in flips[: framework.adr.review_flips]:
         triggers.append(
-            f"The answer to “{flip.label}” becomes {_clause(flip.display)} "
-            f"(now {_clause(flip.current_display)}), "
+            f"The answer to “{flip.label}” becomes {clause(flip.display)} "
+            f"(now {clause(flip.current_display)}), "
             f"which would make it {names.get(flip.recommendation, flip.recommendation)}."
         )
     months = framework.adr.review_months[label]  # type: ignore[index]
@@ -502,7 +503,7 @@ def decisive(
     """The reasons that decided it, hard limits first, each a sentence of its own."""
     names = {outcome.id: outcome.name for outcome in framework.outcomes}
     found = [
-        f"{names[k.outcome]} cannot be used: {_clause(k.reason)}."
+        f"{names[k.outcome]} cannot be used: {clause(k.reason)}."
         for k in hard
         if k.outcome != chosen
     ]
@@ -510,7 +511,7 @@ def decisive(
         # "X goes to A and Y to B" reads right for singular and plural parts alike.
         placed = [f"{part.name} to {part.service}" for part in parts]
         placed[0] = placed[0].replace(" to ", " goes to ", 1)
-        sentence = _join(placed)
+        sentence = join_words(placed)
         found.append(f"{sentence[:1].upper()}{sentence[1:]}.")
     ranked = sorted(
         (item for item in items if item.outcome == chosen and item.points > 0),
@@ -522,12 +523,3 @@ def decisive(
         if item.reason not in found:
             found.append(item.reason)
     return found[:DECISIVE_REASONS]
-
-
-def _clause(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) < 2 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -16,6 +16,7 @@ from advisor.engine import EntryResult, Recommendation
 from advisor.engine.result import Risk
 from advisor.framework import Framework
 from advisor.framework.schema import Question
+from advisor.prose import clause, join_words, lower_first, sentence
 
 
 class _Frozen(BaseModel):
@@ -171,31 +172,6 @@ CHECKLIST_TITLES = {
 }
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else f"{text}."
-
-
-def _lower_first(text: str) -> str:
-    """A sentence made to follow "because": "A new system" reads "a new system", but acronyms
-    ("API calls"), "I" and "I/O" keep their capitals."""
-    if text[1:2].isupper() or text[:2] in ("I ", "I'") or text[:3] == "I/O":
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def _clause(text: str) -> str:
-    """A sentence as a clause inside another: first letter lowered, final stop dropped."""
-    return _lower_first(text.strip().rstrip("."))
-
-
-def join_words(items: list[str], last: str = "and") -> str:
-    """ "a", "a and b", "a, b and c"."""
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
 def _reasons_for(result: Recommendation, outcome: str) -> list[str]:
     """An outcome's own reasons, strongest first, each once (mirrored hybrid points included)."""
     ranked = sorted(
@@ -218,7 +194,7 @@ def _because(result: Recommendation) -> str:
     if not reasons:
         chosen = result.recommendation
         return f"it scores highest ({result.scores[chosen]:.0f} of 100) on the answers given."
-    return _sentence("; ".join(_clause(reason) for reason in reasons))
+    return sentence("; ".join(clause(reason) for reason in reasons))
 
 
 def _confirmation(result: Recommendation) -> list[str]:
@@ -274,25 +250,25 @@ def build_adr(document: AdrDocument) -> Adr:
         knocked = [
             k.reason for k in [*result.knockouts, *result.inapplicable] if k.outcome == outcome.id
         ]
-        own = [_lower_first(reason) for reason in _reasons_for(result, outcome.id)]
+        own = [lower_first(reason) for reason in _reasons_for(result, outcome.id)]
         if outcome.id == chosen.id:
             against = (
-                [_lower_first(r) for r in _reasons_for(result, runner_up.id)] if runner_up else []
+                [lower_first(r) for r in _reasons_for(result, runner_up.id)] if runner_up else []
             )
             lost = ""
         else:
             against = [
-                _lower_first(reason)
+                lower_first(reason)
                 for reason in winning
                 if reason not in _reasons_for(result, outcome.id)
             ]
             lost = (
-                _clause(knocked[0])
+                clause(knocked[0])
                 if knocked
                 else (
                     f"it scores {result.scores[outcome.id]:.0f} of 100 against "
                     f"{result.scores[chosen.id]:.0f} for {chosen.name}"
-                    + (f", mainly because {_clause(against[0])}" if against else "")
+                    + (f", mainly because {clause(against[0])}" if against else "")
                 )
             )
         options.append(
@@ -306,16 +282,16 @@ def build_adr(document: AdrDocument) -> Adr:
                 # The first hard limit, or the first reason against, is already the "not
                 # chosen" line.
                 bad=[
-                    *(_lower_first(reason) for reason in knocked[1 if lost else 0 :]),
+                    *(lower_first(reason) for reason in knocked[1 if lost else 0 :]),
                     *against[0 if knocked or not lost else 1 :][:OPTION_REASONS],
                 ],
                 lost=lost,
             )
         )
-    good = [_lower_first(reason) for reason in winning[:CONSEQUENCES]]
+    good = [lower_first(reason) for reason in winning[:CONSEQUENCES]]
     bad = (
         [
-            f"it gives up what favoured {runner_up.name.lower()}: {_clause(reason)}."
+            f"it gives up what favoured {runner_up.name.lower()}: {clause(reason)}."
             for reason in [r for r in _reasons_for(result, runner_up.id) if r not in winning][:2]
         ]
         if runner_up
@@ -354,7 +330,7 @@ def build_adr(document: AdrDocument) -> Adr:
             ]
         ),
         avoid=[
-            (entry.name, _lower_first(entry.instead or ""))
+            (entry.name, lower_first(entry.instead or ""))
             for entry in _by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS]
         ],
         more_patterns=[e.name for e in _by_specificity(result.patterns)[SHOWN_PATTERNS:]],
@@ -392,11 +368,6 @@ def _state_phrase(value: object, shown: str) -> str:
     return f"keeps its state {shown[:1].lower()}{shown[1:]}"
 
 
-def _as_part_of_sentence(label: str) -> str:
-    """A choice label inside a sentence: "A schedule" reads "a schedule", "HTTP" stays."""
-    return _lower_first(label)
-
-
 def default_context(workload: str, snapshot: Snapshot) -> str:
     """A first draft of the problem statement, written from the answers in whole sentences."""
     shown = {row.id: row.display for row in snapshot.answers}
@@ -404,7 +375,7 @@ def default_context(workload: str, snapshot: Snapshot) -> str:
     monthly = answers.get("monthly_requests")
     volume = f"{monthly:,}" if isinstance(monthly, int) else "an unknown number of"
     subject = workload[:1].upper() + workload[1:]
-    traffic = _as_part_of_sentence(shown.get("traffic_pattern", "unknown"))
+    traffic = lower_first(shown.get("traffic_pattern", "unknown"))
     sentences = [
         f"{subject} handles about {volume} requests or events a month; its traffic is "
         f"{traffic}, peaking at {shown.get('peak_rps', 'an unknown rate')}."
@@ -414,7 +385,7 @@ def default_context(workload: str, snapshot: Snapshot) -> str:
         sentences.append("Nobody waits on the answer: the work happens in the background.")
     else:
         who = "A person" if answers.get("user_facing") else "Another system"
-        target = _as_part_of_sentence(shown.get("latency_target", "an unknown time"))
+        target = lower_first(shown.get("latency_target", "an unknown time"))
         sentences.append(f"{who} waits on each response, which must come {target}.")
     runtime = answers.get("runtime")
     language = (
@@ -430,9 +401,7 @@ def default_context(workload: str, snapshot: Snapshot) -> str:
     )
     triggers = [t for t in shown.get("triggers", "").split(", ") if t and t != "not given"]
     if triggers:
-        sentences.append(
-            "Work starts from " + join_words([_as_part_of_sentence(t) for t in triggers]) + "."
-        )
+        sentences.append("Work starts from " + join_words([lower_first(t) for t in triggers]) + ".")
     sentences.append(
         "We need to decide where it runs: on functions, on containers, or split between the two."
     )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import re
 
-from decisions.render.context import Adr, AdrDocument, build_adr, join_words
+from advisor.prose import join_words
+from decisions.render.context import Adr, AdrDocument, build_adr
 
 # Characters that open emphasis, code, links, HTML, entities, strike-through or table cells
 # anywhere in a line. A backslash before ASCII punctuation is valid CommonMark and renders as

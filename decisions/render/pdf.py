@@ -27,7 +27,8 @@ from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from advisor.charts import cost_chart_svg
-from decisions.render.context import Adr, AdrDocument, build_adr, join_words
+from advisor.prose import join_words
+from decisions.render.context import Adr, AdrDocument, build_adr
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")

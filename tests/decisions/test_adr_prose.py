@@ -9,12 +9,12 @@ import pytest
 
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
+from advisor.prose import join_words
 from decisions.render.context import (
     Snapshot,
     build_adr,
     default_context,
     default_drivers,
-    join_words,
 )
 from decisions.render.html import BALLOT_BOX, markdown_to_html
 from decisions.render.markdown import render_markdown
