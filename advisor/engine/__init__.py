@@ -17,7 +17,7 @@ from typing import Any
 from advisor.answers import Answers, validate_answers
 from advisor.costs import CostComparison, Workload, compare_costs
 from advisor.engine import explain
-from advisor.engine.facts import cloud_of, derive
+from advisor.engine.facts import SYNC_TRIGGERS, cloud_of, derive
 from advisor.engine.result import (
     AnswerWarning,
     Because,
@@ -61,9 +61,6 @@ __all__ = [
     "workload_for_costs",
 ]
 
-HTTP_TRIGGERS = ("http", "webhook")
-# The cost model's option family behind each pure outcome.
-COST_MODEL = {"serverless": "functions", "containers": "containers"}
 PREWARM_PATTERN = "provisioned-concurrency"
 
 
@@ -84,7 +81,7 @@ def workload_for_costs(
         memory_mb=float(answers.get("memory_mb") or 128),
         peak_rps=float(answers.get("peak_rps") or 0),
         traffic_pattern=str(answers.get("traffic_pattern") or "unknown"),
-        http=any(trigger in HTTP_TRIGGERS for trigger in triggers),
+        http=any(trigger in SYNC_TRIGGERS for trigger in triggers),
         free_tier=free_tier,
         gpu=answers.get("gpu") is True,
         kind=str(facts.get("workload_kind") or "service"),
@@ -172,8 +169,8 @@ def evaluate(
             prewarm=any(pattern.id == PREWARM_PATTERN for pattern in patterns),
             split=_cost_split(decision, chosen),
         ),
-        [COST_MODEL[k.outcome] for k in knockouts if k.outcome in COST_MODEL],
-    ).with_recommendation(COST_MODEL.get(chosen, "hybrid"))
+        [MODEL[k.outcome] for k in knockouts if k.outcome in MODEL],
+    ).with_recommendation(MODEL.get(chosen, "hybrid"))
     return Recommendation(
         framework=FrameworkRef(id=framework.id, version=framework.version),
         recommendation=chosen,
