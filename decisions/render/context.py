@@ -82,7 +82,7 @@ def _shown_answer(question: Question, value: object) -> str:
     if question.default is not None:
         return f"{format_answer(question, question.default)} (default)"
     if not question.required:
-        return "Not answered (worked out from the other answers)"
+        return "Not answered (derived)"
     return format_answer(question, value)
 
 
@@ -160,6 +160,8 @@ class Adr:
 
 # How many items each list of the decision carries: the record is read in minutes.
 CONFIRMATION_ITEMS = 10
+# The chosen option's pros and cons are its consequences; the record says them once.
+CHOSEN_PROS_AND_CONS = "Chosen: what it brings and what it costs are the Consequences above."
 CONSEQUENCES = 3
 OPTION_REASONS = 2
 # Patterns and anti-patterns described in the body; the rest are named in one line each.
@@ -215,13 +217,14 @@ def _confirmation(result: Recommendation) -> list[str]:
     return items[:CONFIRMATION_ITEMS]
 
 
-def _checklist(entries: list[EntryResult]) -> list[ChecklistGroup]:
-    """The checks of the entries the record describes, grouped by the model they concern."""
+def _checklist(entries: list[EntryResult], confirmed: list[str]) -> list[ChecklistGroup]:
+    """The checks of the entries the record describes, grouped by the model they concern,
+    leaving out the ones Confirmation already lists."""
     groups: dict[str, list[str]] = {key: [] for key in CHECKLIST_TITLES}
     for entry in entries:
         target = groups.setdefault(entry.placement, [])
         for item in entry.confirm:
-            if item not in target:
+            if item not in target and item not in confirmed:
                 target.append(item)
     return [
         ChecklistGroup(CHECKLIST_TITLES.get(key, key), items)
@@ -305,6 +308,7 @@ def build_adr(document: AdrDocument) -> Adr:
             + ", listed with what to do instead below."
         )
     review = result.review
+    confirmation = _confirmation(result)
     return Adr(
         document=document,
         chosen=chosen,
@@ -312,7 +316,7 @@ def build_adr(document: AdrDocument) -> Adr:
         options=options,
         good_consequences=good,
         bad_consequences=bad,
-        confirmation=_confirmation(result),
+        confirmation=confirmation,
         patterns=_by_specificity(result.patterns)[:SHOWN_PATTERNS],
         anti_patterns=_by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS],
         recommendation=result,
@@ -327,7 +331,8 @@ def build_adr(document: AdrDocument) -> Adr:
             [
                 *_by_specificity(result.patterns)[:SHOWN_PATTERNS],
                 *_by_specificity(result.anti_patterns)[:SHOWN_ANTI_PATTERNS],
-            ]
+            ],
+            confirmation,
         ),
         avoid=[
             (entry.name, lower_first(entry.instead or ""))

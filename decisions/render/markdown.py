@@ -12,7 +12,7 @@ import json
 import re
 
 from advisor.prose import join_words
-from decisions.render.context import Adr, AdrDocument, build_adr
+from decisions.render.context import CHOSEN_PROS_AND_CONS, Adr, AdrDocument, build_adr
 
 # Characters that open emphasis, code, links, HTML, entities, strike-through or table cells
 # anywhere in a line. A backslash before ASCII punctuation is valid CommonMark and renders as
@@ -141,16 +141,19 @@ def _lines(adr: Adr) -> list[str]:
         *[f"- [ ] {inline(item)}" for item in adr.confirmation],
     ]
     if adr.checklist:
-        confirmation += ["", "The full implementation checklist is in the appendix."]
+        confirmation += ["", "The rest of the implementation checklist is in the appendix."]
     _section(lines, "### Confirmation", confirmation)
 
     lines.extend(["", "## Pros and Cons of the Options"])
     for option in adr.options:
         body = [f"Not chosen: {inline(option.lost)}.", ""] if option.lost else []
-        body += [f"- Good, because {inline(item)}" for item in option.good]
-        body += [f"- Bad, because {inline(item)}" for item in option.bad]
-        if not option.good and not option.bad:
-            body.append("- Neutral: no answer moved this option.")
+        if option.chosen:
+            body.append(CHOSEN_PROS_AND_CONS)
+        else:
+            body += [f"- Good, because {inline(item)}" for item in option.good]
+            body += [f"- Bad, because {inline(item)}" for item in option.bad]
+            if not option.good and not option.bad:
+                body.append("- Neutral: no answer moved this option.")
         _section(lines, f"### {inline(option.outcome.name)} (score {option.score:.1f})", body)
 
     lines.extend(["", "## Recommended Patterns", ""])

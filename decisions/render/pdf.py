@@ -28,7 +28,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from advisor.charts import cost_chart_svg
 from advisor.prose import join_words
-from decisions.render.context import Adr, AdrDocument, build_adr
+from decisions.render.context import CHOSEN_PROS_AND_CONS, Adr, AdrDocument, build_adr
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
@@ -158,6 +158,7 @@ def _context(adr: Adr, paper: Paper) -> dict[str, object]:
         "document": adr.document,
         "paper": paper,
         "chart_svg": cost_chart_svg(cost, id_prefix="adr-cost-chart"),
+        "chosen_pros_and_cons": CHOSEN_PROS_AND_CONS,
         "chosen_score": f"{result.scores[adr.chosen.id]:.1f}",
         "margin": f"{result.confidence * 100:.1f}",
         "monthly_requests": f"{cost.monthly_requests:,.0f}",
@@ -166,7 +167,7 @@ def _context(adr: Adr, paper: Paper) -> dict[str, object]:
             _ScoreRow(
                 option.outcome.name,
                 f"{result.points[option.outcome.id]:g}",
-                f"{option.score:.1f}{' (ruled out)' if option.knocked_out else ''}",
+                f"{option.score:.1f}{', ruled out' if option.knocked_out else ''}",
                 option.chosen,
             )
             for option in adr.options
