@@ -4,17 +4,24 @@ This module only formats what `build_adr` decided, in the Markdown renderer's se
 is also the one place that lets WeasyPrint touch the outside world, so it keeps that door shut:
 the URL fetcher serves `data:` URLs and the project's own static files and refuses everything
 else, attachments are stripped, and the layout runs in a child process that is killed when it
-runs out of time, so a pathological document cannot hold a worker.
+runs out of time, so a pathological document cannot hold a worker. The child dies with its
+parent, answers SIGTERM, and closes every descriptor it inherited but its answer pipe.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
+import math
 import mimetypes
-import multiprocessing
+import os
+import pickle
+import resource
+import select
+import signal
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
@@ -226,38 +233,94 @@ def _write_pdf(html: str) -> tuple[bytes, list[str]]:
     return pdf, fetcher.refused
 
 
-def _render_in_child(html: str, sender: Connection) -> None:
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# Descriptors above the standard three that a child may have inherited: sockets (the server's
+# listening socket, database connections), log files, pipes of other renders.
+_MAX_FD = 65536
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when the process that forked it dies; on other systems,
+    and if the parent is already gone, leave at once."""
     try:
-        pdf, refused = _write_pdf(html)
-        sender.send(("ok", pdf, refused))
-    except BaseException as error:  # the parent turns any failure into a PdfRenderError
-        sender.send(("error", f"{type(error).__name__}: {error}", []))
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _become_renderer(parent: int, keep: int, cpu_seconds: int) -> None:
+    """Shed what the server process gave this child: its signal handlers (a worker's SIGTERM
+    handler would make it ignore SIGTERM), every inherited descriptor but the answer pipe (so
+    it never holds the listening socket or a database connection), and unbounded CPU time."""
+    _die_with_parent(parent)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
+        signal.signal(signum, signal.SIG_DFL)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, _MAX_FD)
+    # A backstop should the parent fail to kill it: the kernel stops it after its budget.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+
+
+def _child(html: str, writer: int, parent: int, cpu_seconds: int) -> None:
+    """The forked renderer: one pickled answer down the pipe, then exit without cleanup."""
+    code = 0
+    try:
+        _become_renderer(parent, writer, cpu_seconds)
+        try:
+            answer: tuple[str, object, list[str]] = ("ok", *_write_pdf(html))
+        except BaseException as error:  # the parent turns any failure into a PdfRenderError
+            answer = ("error", f"{type(error).__name__}: {error}", [])
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(pickle.dumps(answer))
+    except BaseException:
+        code = 1
     finally:
-        sender.close()
+        os._exit(code)
+
+
+def _read_answer(reader: int, deadline: float) -> bytes | None:
+    """Everything the child writes before it closes the pipe, or None when time runs out."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        ready, _, _ = select.select([reader], [], [], remaining)
+        if not ready:
+            return None
+        chunk = os.read(reader, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _render_with_budget(html: str, timeout: float) -> tuple[bytes, list[str]]:
-    """WeasyPrint in a forked child, killed after `timeout` seconds."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_render_in_child, args=(html, sender), daemon=True)
-    child.start()
-    sender.close()  # so a child that dies without answering reads as end-of-file here
+    """WeasyPrint in a forked child that is killed after `timeout` seconds, dies with this
+    process, and keeps no descriptor of this process but its answer pipe."""
+    parent = os.getpid()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(reader)
+        _child(html, writer, parent, max(1, math.ceil(timeout)) + 1)
+    os.close(writer)  # so a child that dies without answering reads as end-of-file here
     try:
-        if not receiver.poll(timeout):
-            raise PdfRenderError(TIMED_OUT.format(timeout=timeout))
-        answer = receiver.recv()
-    except EOFError:
-        answer = None
+        raw = _read_answer(reader, time.monotonic() + timeout)
     finally:
-        receiver.close()
+        os.close(reader)
         # It has answered, died or run out of time: either way it has nothing left to do.
-        child.kill()
-        child.join()
-    if answer is None:
-        raise PdfRenderError(CRASHED.format(code=child.exitcode))
-    status, payload, refused = answer
-    if status != "ok":
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if raw is None:
+        raise PdfRenderError(TIMED_OUT.format(timeout=timeout))
+    if not raw:
+        raise PdfRenderError(CRASHED.format(code=os.waitstatus_to_exitcode(status)))
+    answer_status, payload, refused = pickle.loads(raw)
+    if answer_status != "ok":
         raise PdfRenderError(FAILED.format(error=payload))
     return payload, refused
 
