@@ -60,13 +60,18 @@ def edit_refusal(decision: Decision, user: User) -> str:
 def review_refusal(decision: Decision, user: User) -> str:
     """Why this person may not review the decision, or "" when they may.
 
-    Reviewers judge other people's text: whoever wrote any version of it, the author or a
-    reviewer on the team who edited it, leaves the review to someone else.
+    Reviewers judge other people's work: whoever wrote any version of the text, the author, a
+    reviewer on the team who edited it, or whoever entered the answers it was made from, leaves
+    the review to someone else.
     """
     if not is_reviewer(user):
         return "Only architecture reviewers can do this."
     if decision.author_id == user.pk:
         return "Authors cannot review their own decision."
+    if decision.assessment_id and decision.assessment.owner_id == user.pk:
+        return (
+            "You entered the answers this decision was made from; another reviewer must review it."
+        )
     if _revisions_by(user).filter(decision=decision).exists():
         return "You wrote part of this decision's text; another reviewer must review it."
     return ""

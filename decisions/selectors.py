@@ -38,10 +38,12 @@ def dashboard(user: User) -> dict[str, Any]:
             version=OuterRef("version"),
             review_round=OuterRef("review_round"),
         )
-        # The rule of roles.review_refusal, as a filter: not the author, not a co-writer.
+        # The rule of roles.review_refusal, as a filter: not the author, not a co-writer, not
+        # whoever entered the answers.
         awaiting = list(
             visible.filter(status=Decision.Status.PROPOSED)
             .exclude(author=user)
+            .exclude(assessment__owner=user)
             .exclude(wrote_text_of(user))
             .exclude(Exists(mine_approved))
             .order_by("number")[:10]

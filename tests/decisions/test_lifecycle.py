@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connections
 
+from advisor.models import Assessment
 from decisions.models import AuditEntry, Decision, Review, Revision
 from decisions.selectors import dashboard
 from decisions.services import (
@@ -399,3 +400,25 @@ def test_two_concurrent_edits_keep_one_and_refuse_the_other(alice, bob, team):
     decision.refresh_from_db()
     assert decision.version == 2
     assert Revision.objects.filter(decision=decision).count() == 2
+
+
+def test_a_reviewer_who_entered_the_answers_cannot_review_the_decision(alice, rita, ravi, team):
+    # Rita filled in the questionnaire; Alice wrote the decision from it.
+    assessment = Assessment.objects.create(
+        owner=rita,
+        team=team,
+        name="Orders",
+        framework_id="serverless-vs-containers",
+        framework_version="2.1.0",
+        step="review",
+    )
+    decision = make_decision(alice, team)
+    Decision.objects.filter(pk=decision.pk).update(assessment=assessment)
+    decision.refresh_from_db()
+
+    with pytest.raises(TransitionError, match="You entered the answers"):
+        decision_approve(decision=decision, actor=rita)
+
+    assert "approve" not in allowed_actions(decision, rita)
+    assert decision not in dashboard(rita)["awaiting"]
+    assert decision in dashboard(ravi)["awaiting"]
