@@ -17,10 +17,12 @@ import math
 import mimetypes
 import os
 import pickle
+import re
 import resource
 import select
 import signal
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -202,10 +204,69 @@ def _check_paper(paper: str) -> None:
         raise ValueError(UNKNOWN_PAPER.format(paper=paper))
 
 
+# What one record may put in front of the layout engine: enough for any real decision, and
+# small enough that the longest record renders well inside the budget. Older or imported
+# records beyond it are shortened in print, with a note; the Markdown keeps everything.
+PRINT_LIMITS = {"context": 20_000, "context_lines": 300, "list_items": 40, "item": 500}
+SHORTENED = "[Shortened for print; the Markdown download has the full text.]"
+# Characters WeasyPrint or a reader should never see: C0 and C1 controls other than tab and
+# newline, the line and paragraph separators (a space before U+2029 crashes the layout), and
+# the bidirectional controls that can make a title read backwards.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable_text(text: str) -> str:
+    """Text as it may go to WeasyPrint: NFC, separators as newlines, controls dropped."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return _UNPRINTABLE.sub("", text)
+
+
+def _item(text: str) -> str:
+    text = printable_text(text)
+    limit = PRINT_LIMITS["item"]
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _items(values: list[str]) -> list[str]:
+    limit = PRINT_LIMITS["list_items"]
+    kept = [_item(value) for value in values[:limit]]
+    return [*kept, SHORTENED] if len(values) > limit else kept
+
+
+def _print_context(text: str) -> str:
+    text = printable_text(text)
+    lines = text.split("\n")
+    shortened = len(text) > PRINT_LIMITS["context"] or len(lines) > PRINT_LIMITS["context_lines"]
+    if not shortened:
+        return text
+    text = "\n".join(lines[: PRINT_LIMITS["context_lines"]])[: PRINT_LIMITS["context"]]
+    return f"{text}\n\n{SHORTENED}"
+
+
+def printable(document: AdrDocument) -> AdrDocument:
+    """The document as it is printed: clean text, within PRINT_LIMITS."""
+    return document.model_copy(
+        update={
+            "title": _item(document.title),
+            "team": _item(document.team) if document.team else document.team,
+            "context": _print_context(document.context),
+            "drivers": _items(document.drivers),
+            "decision_makers": _items(document.decision_makers),
+            "consulted": _items(document.consulted),
+            "informed": _items(document.informed),
+        }
+    )
+
+
 def print_html(document: AdrDocument, paper: Paper) -> str:
-    """The HTML that goes to WeasyPrint: every user string autoescaped, only the chart raw."""
+    """The HTML that goes to WeasyPrint: every user string cleaned and autoescaped, only the
+    chart raw."""
     _check_paper(paper)
-    return render_to_string(TEMPLATE, _context(build_adr(document), paper))
+    return render_to_string(TEMPLATE, _context(build_adr(printable(document)), paper))
 
 
 def pdf_cache_key(document: AdrDocument, paper: Paper) -> str:

@@ -325,3 +325,30 @@ def test_every_shipped_example_fits_in_four_pages(example: Path) -> None:
     )
 
     assert len(page_texts(render_pdf(document))) <= 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A \u2029B", "A\u2028B", "Tab\tand\x0bvertical\x0cfeed", "\u202eesrever", "Bell\x07\x85"],
+    ids=["space-paragraph-separator", "line-separator", "c0-controls", "bidi-override", "c1"],
+)
+def test_it_prints_text_with_separators_and_controls(text: str) -> None:
+    document = make_document(title=f"Title {text}", context=f"Before {text} after", drivers=[text])
+
+    pdf = render_pdf(document)
+
+    everything = "\n".join(page_texts(pdf))
+    assert "Before" in everything and "after" in everything
+    assert "\u202e" not in everything and "\u2029" not in everything
+
+
+def test_it_shortens_a_record_too_long_to_print_and_says_so() -> None:
+    # 140 pages and several seconds of layout before the limits.
+    document = make_document(context="a\n\n" * 6666, drivers=["driver"] * 2500)
+
+    report = render_pdf_report(document)
+
+    texts = page_texts(report.pdf)
+    assert len(texts) <= 20
+    assert "Shortened for print" in "\n".join(texts)
+    assert pdf_module.SHORTENED not in render_markdown(document)
