@@ -7,9 +7,12 @@ then provide SECRET_KEY and ALLOWED_HOSTS; a bad value stops start-up naming the
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
+import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,17 +56,41 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict[str, object]:
-    """sqlite:///relative/or//absolute/path, or postgres://user:password@host:port/name."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if path.startswith("/"):
-            path = path[1:]
-        if not path:
+def env_seconds(name: str, default: float, *, low: float, high: float) -> float:
+    """A duration in seconds that must lie between `low` and `high`."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds; got {raw!r}") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low:g} and {high:g}; got {raw!r}")
+    return value
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """sqlite:///relative/or//absolute/path, or postgres://user:password@host:port/name?options.
+
+    dj-database-url does the parsing, so query-string options such as `sslmode=require` reach
+    the driver; this adds what the project needs on top of it.
+    """
+    scheme = urlsplit(url).scheme
+    if scheme not in ("sqlite", "postgres", "postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must start with sqlite:// or postgres://; got {scheme or url!r}"
+        )
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
+    if scheme == "sqlite":
+        path = str(config.get("NAME") or "")
+        if not path or path == ":memory:":
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file: sqlite:///db.sqlite3")
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            **config,
             "NAME": BASE_DIR / path,
             # SQLite ignores row locks; taking the write lock when a transaction begins makes a
             # second concurrent edit or transition wait for the first (and then be refused as a
@@ -73,26 +100,29 @@ def database_from_url(url: str) -> dict[str, object]:
             # and the concurrency tests see SQLite's real locking.
             "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
         }
-    if parts.scheme in ("postgres", "postgresql"):
-        name = unquote(parts.path.lstrip("/"))
-        if not name:
-            raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name")
-        try:
-            port = parts.port
-        except ValueError:
-            raise ImproperlyConfigured("DATABASE_URL has a port that is not a number") from None
+    if not config.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name")
+    config["PORT"] = str(config.get("PORT") or "")
+    config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def shared_cache(table: str, prefix: str, **options: Any) -> dict[str, Any]:
+    """A cache every app instance sees: Redis when REDIS_URL is set, else a database table
+    (created by a migration, so it exists wherever the schema does)."""
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url:
         return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
         }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL must start with sqlite:// or postgres://; got {parts.scheme or url!r}"
-    )
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": table,
+        "OPTIONS": options,
+    }
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -119,12 +149,19 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "template_partials",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "advisor",
     "decisions",
 ]
 
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 MIDDLEWARE = [
+    # First, so a load balancer's probe needs neither an allowed Host nor HTTPS.
+    "advisor.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,7 +169,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "advisor.middleware.PrivateCacheMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Production serves the collected static files itself (development: runserver does).
+    MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware"), WHITENOISE)
 
 ROOT_URLCONF = "advisor.urls"
 WSGI_APPLICATION = "advisor.wsgi.application"
@@ -161,6 +205,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling: a username is locked for a while after a run of wrong passwords from
+# one address. The attempts live in the database, so every instance counts them.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "advisor.middleware.client_ip"
+AXES_VERBOSE = False
+# How many proxies in front of the app append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -172,23 +232,41 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-
-# Rendered ADR PDFs, keyed by a hash of everything that goes into them.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("PDF_CACHE_DIR", str(BASE_DIR / "var" / "pdf-cache")),
-        "OPTIONS": {"MAX_ENTRIES": env_int("PDF_CACHE_MAX_ENTRIES", 2000)},
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# In production WhiteNoise serves the collected files under hashed names with far-future
+# caching; in development Django serves them from the source folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Everything an instance keeps between requests lives where every instance sees it: sessions in
+# the database, counters and rendered ADR PDFs in Redis or in database tables.
+CACHES = {
+    "default": shared_cache("advisor_cache", "advisor"),
+    "pdf": shared_cache(
+        "advisor_pdf_cache", "pdf", MAX_ENTRIES=env_int("PDF_CACHE_MAX_ENTRIES", 2000)
+    ),
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# PDFs of proposed and accepted decisions are rendered ahead of time by `manage.py db_worker`;
+# a download that finds none renders inline, so nothing waits on a missing worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Approvals from architecture reviewers a proposed decision needs before it is accepted.
 DECISION_APPROVALS_REQUIRED = env_int("DECISION_APPROVALS_REQUIRED", 1)
 
 # Seconds one PDF render may take before it is stopped and the user is told.
-ADR_PDF_TIMEOUT = float(env_int("ADR_PDF_TIMEOUT", 20))
+ADR_PDF_TIMEOUT = env_seconds("ADR_PDF_TIMEOUT", 20, low=1, high=120)
+# Renders at once across every instance; a download beyond that is asked to retry shortly.
+ADR_PDF_CONCURRENCY = env_int("ADR_PDF_CONCURRENCY", 2)
+if ADR_PDF_CONCURRENCY < 1:
+    raise ImproperlyConfigured("ADR_PDF_CONCURRENCY must be at least 1")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -204,6 +282,45 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A strict policy: only this origin's scripts, styles, images and forms; nothing framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# One JSON object per line on standard output, which every log collector reads. Errors from
+# requests (with their traceback) go there too, whatever DEBUG says.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "advisor.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint reports every layout step at INFO; only its warnings are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
 # The public HSTS preload list is for public domains; an internal portal's hostname is not
 # eligible, so the deploy check's reminder about it is noise here.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,10 @@ def test_it_creates_a_demo_login_once(capsys, settings):
     call_command("ensure_demo_user")
     second = capsys.readouterr().out
 
-    assert authenticate(username="demo", password=password) is not None
+    assert (
+        authenticate(RequestFactory().post("/accounts/login/"), username="demo", password=password)
+        is not None
+    )
     assert "already exists" in second
 
 

@@ -36,7 +36,7 @@ def people(django_user_model, team):
     sam = make(username="sam", password="pw-sam-1234", is_staff=True)
     team.members.add(alice, bob)
     Team.objects.create(name="Search", slug="search").members.add(charlie)
-    Group.objects.create(name=REVIEWERS_GROUP).user_set.add(rita)
+    Group.objects.get(name=REVIEWERS_GROUP).user_set.add(rita)
     return {"alice": alice, "bob": bob, "charlie": charlie, "rita": rita, "sam": sam}
 
 

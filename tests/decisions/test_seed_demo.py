@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from advisor.models import Assessment, Team
 from decisions.models import AuditEntry, Comment, Decision, Review, Revision
@@ -109,7 +110,14 @@ def test_it_prints_the_logins_with_a_password_that_works(debug):
     assert output.count(match.group(1)) == 1
     for user in User.objects.all():
         assert user.username in output
-        assert authenticate(username=user.username, password=match.group(1)) == user
+        assert (
+            authenticate(
+                RequestFactory().post("/accounts/login/"),
+                username=user.username,
+                password=match.group(1),
+            )
+            == user
+        )
 
 
 def test_it_accepts_decisions_when_two_approvals_are_required(debug, settings):
