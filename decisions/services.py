@@ -29,6 +29,7 @@ from decisions.models import (
 )
 from decisions.render.context import Snapshot
 from decisions.roles import acts_for_team, edit_refusal, review_refusal
+from decisions.tasks import PRERENDERED, prerender_decision_pdf
 
 SLUG_LENGTH = 60
 Status = Decision.Status
@@ -96,6 +97,11 @@ def decision_slug(title: str) -> str:
 def _audit(
     decision: Decision, actor: User, action: str, source: str = "", target: str = "", note: str = ""
 ) -> AuditEntry:
+    """Record a change to the decision. Every change goes through here, so this is also where
+    the new PDF of a proposed or accepted decision is queued for the worker."""
+    if target in PRERENDERED:
+        decision_id = decision.pk
+        transaction.on_commit(lambda: prerender_decision_pdf.enqueue(decision_id))
     return AuditEntry.objects.create(
         decision=decision,
         actor=actor,

@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,10 +18,11 @@ from decisions.documents import adr_document
 from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionForm
 from decisions.history import revision_diff
 from decisions.models import Decision
+from decisions.pdfs import decision_pdf as cached_pdf
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
-from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
+from decisions.render.pdf import PAPERS
 from decisions.roles import edit_refusal, reassess_refusal
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
@@ -41,8 +40,6 @@ from decisions.services import (
     decision_request_changes,
     decision_transition,
 )
-
-PAPERS = ("a4", "letter")
 
 
 class Request(HttpRequest):
@@ -152,26 +149,17 @@ def decision_pdf(request: Request, number: int) -> HttpResponse:
     paper = request.GET.get("paper", "a4")
     if paper not in PAPERS:
         paper = "a4"
-    document = adr_document(decision)
-    cache = caches["pdf"]
-    key = pdf_cache_key(document, paper)  # type: ignore[arg-type]
-    pdf = cache.get(key)
-    status = "hit"
-    if pdf is None:
-        status = "miss"
-        try:
-            pdf = render_pdf(
-                document,
-                paper=paper,  # type: ignore[arg-type]
-                timeout=settings.ADR_PDF_TIMEOUT,
-            )
-        except PdfRenderError as exc:
-            context = {"decision": decision, "error": str(exc)}
-            return render(request, "decisions/pdf_failed.html", context, status=503)
-        cache.set(key, pdf, timeout=None)
+    result = cached_pdf(adr_document(decision), paper)  # type: ignore[arg-type]
+    if result.pdf is None:
+        busy = result.outcome == "busy"
+        context = {"decision": decision, "busy": busy}
+        response = render(request, "decisions/pdf_failed.html", context, status=503)
+        if busy:
+            response["Retry-After"] = "10"
+        return response
     suffix = "" if paper == "a4" else f"-{paper}"
-    response = _attachment(pdf, "application/pdf", f"{decision.filename_stem}{suffix}.pdf")
-    response["X-ADR-Cache"] = status
+    response = _attachment(result.pdf, "application/pdf", f"{decision.filename_stem}{suffix}.pdf")
+    response["X-ADR-Cache"] = "hit" if result.outcome == "hit" else "miss"
     return response
 
 

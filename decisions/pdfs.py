@@ -1,0 +1,98 @@
+"""A decision's PDF as the portal serves it: from the shared cache when any instance or the
+worker has rendered it, otherwise rendered here within the budget.
+
+Renders are the one costly thing a signed-in person can ask for, so they are bounded: at most
+ADR_PDF_CONCURRENCY run at once across every instance (slots in the shared cache), and a render
+that failed or ran out of time is remembered for that exact input, so asking again costs
+nothing until the decision changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from django.conf import settings
+from django.core.cache import caches
+
+from decisions.render.context import AdrDocument
+from decisions.render.pdf import Paper, PdfRenderError, pdf_cache_key, render_pdf
+
+log = logging.getLogger(__name__)
+
+# A rendered PDF stays as long as its input does not change (the key is a hash of it); the
+# expiry only lets an unused one go. A failure is retried after a day, or sooner if a fix
+# changes the renderer version and so the key.
+KEEP_PDF_SECONDS = 60 * 60 * 24 * 30
+REMEMBER_FAILURE_SECONDS = 60 * 60 * 24
+SLOT_KEY = "adr-pdf-slot:{}"
+
+Outcome = Literal["hit", "rendered", "failed", "busy"]
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    outcome: Outcome
+    pdf: bytes | None = None
+
+
+def _failure_key(key: str) -> str:
+    return f"{key}:failed"
+
+
+@contextmanager
+def render_slot(wait_seconds: float = 0.0) -> Iterator[bool]:
+    """One of the ADR_PDF_CONCURRENCY render slots, or False when none frees up in time. A
+    slot expires on its own shortly after the render budget, should its holder die."""
+    cache = caches["default"]
+    token = secrets.token_hex(8)
+    expiry = int(settings.ADR_PDF_TIMEOUT) + 15
+    deadline = time.monotonic() + wait_seconds
+    held = None
+    while held is None:
+        for index in range(settings.ADR_PDF_CONCURRENCY):
+            if cache.add(SLOT_KEY.format(index), token, timeout=expiry):
+                held = SLOT_KEY.format(index)
+                break
+        if held is None:
+            if time.monotonic() >= deadline:
+                yield False
+                return
+            time.sleep(0.2)
+    try:
+        yield True
+    finally:
+        if cache.get(held) == token:
+            cache.delete(held)
+
+
+def decision_pdf(document: AdrDocument, paper: Paper, *, wait_seconds: float = 0.0) -> PdfResult:
+    """The PDF for this document and paper: cached, rendered now, known to fail, or not
+    renderable now because every slot is taken."""
+    cache = caches["pdf"]
+    key = pdf_cache_key(document, paper)
+    pdf = cache.get(key)
+    if pdf is not None:
+        return PdfResult("hit", pdf)
+    if cache.get(_failure_key(key)) is not None:
+        return PdfResult("failed")
+    with render_slot(wait_seconds) as got_slot:
+        if not got_slot:
+            return PdfResult("busy")
+        # Another instance may have finished it while this one waited for a slot.
+        pdf = cache.get(key)
+        if pdf is not None:
+            return PdfResult("hit", pdf)
+        try:
+            pdf = render_pdf(document, paper=paper, timeout=settings.ADR_PDF_TIMEOUT)
+        except PdfRenderError as error:
+            log.error("ADR PDF render failed", extra={"adr": document.adr_id, "error": str(error)})
+            cache.set(_failure_key(key), str(error), timeout=REMEMBER_FAILURE_SECONDS)
+            return PdfResult("failed")
+    cache.set(key, pdf, timeout=KEEP_PDF_SECONDS)
+    return PdfResult("rendered", pdf)
