@@ -21,7 +21,7 @@ from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionF
 from decisions.history import revision_diff
 from decisions.models import Decision
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
-from decisions.render.html import markdown_to_html
+from decisions.render.html import comment_to_html, markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
 from decisions.roles import edit_refusal, reassess_refusal
@@ -190,7 +190,7 @@ def _timeline(decision: Decision) -> list[dict[str, Any]]:
                 "at": comment.created_at,
                 "id": comment.pk,
                 "item": comment,
-                "html": markdown_to_html(comment.body),
+                "html": comment_to_html(comment.body),
             }
         )
     for review in decision.reviews.select_related("reviewer"):
