@@ -185,6 +185,9 @@ class Comment(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    # The body as sanitised HTML, rendered once when the comment is written: a page with many
+    # comments shows this and never renders Markdown again.
+    body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

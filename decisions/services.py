@@ -28,6 +28,7 @@ from decisions.models import (
     Revision,
 )
 from decisions.render.context import Snapshot
+from decisions.render.html import comment_to_html
 from decisions.roles import acts_for_team, edit_refusal, review_refusal
 
 SLUG_LENGTH = 60
@@ -310,9 +311,13 @@ def decision_approve(
 
 @transaction.atomic
 def decision_comment(*, decision: Decision, actor: User, body: str) -> Comment:
-    if not body.strip():
+    """Post a comment, rendered to HTML here and only here: pages show the stored HTML."""
+    body = body.strip()
+    if not body:
         raise MissingInput("A comment needs some text.")
-    return Comment.objects.create(decision=decision, author=actor, body=body.strip())
+    return Comment.objects.create(
+        decision=decision, author=actor, body=body, body_html=comment_to_html(body)
+    )
 
 
 @transaction.atomic

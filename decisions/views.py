@@ -21,7 +21,7 @@ from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionF
 from decisions.history import revision_diff
 from decisions.models import Decision
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
-from decisions.render.html import comment_to_html, markdown_to_html
+from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
 from decisions.roles import edit_refusal, reassess_refusal
@@ -183,15 +183,10 @@ def _timeline(decision: Decision) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for entry in decision.audit.select_related("actor"):
         items.append({"kind": "audit", "at": entry.created_at, "id": entry.pk, "item": entry})
-    for comment in decision.comments.select_related("author"):
+    # Only the HTML stored at posting time is shown, so the Markdown source is not even read.
+    for comment in decision.comments.select_related("author").defer("body"):
         items.append(
-            {
-                "kind": "comment",
-                "at": comment.created_at,
-                "id": comment.pk,
-                "item": comment,
-                "html": comment_to_html(comment.body),
-            }
+            {"kind": "comment", "at": comment.created_at, "id": comment.pk, "item": comment}
         )
     for review in decision.reviews.select_related("reviewer"):
         items.append({"kind": "review", "at": review.created_at, "id": review.pk, "item": review})
