@@ -41,6 +41,7 @@ from decisions.services import (
     decision_request_changes,
     decision_transition,
 )
+from decisions.throttle import comment_refusal, comment_wait
 
 PAPERS = ("a4", "letter")
 
@@ -272,29 +273,33 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
 @require_POST
 @login_required
 def decision_comment_view(request: Request, number: int) -> HttpResponse:
+    """Post a comment; a refused one (empty, or one too many this minute) keeps its text."""
     decision = _get_decision_for_user(request, number)
     form = CommentForm(request.POST)
-    posted = False
-    if form.is_valid():
+    posted, status, wait = False, 422, 0
+    if form.is_valid() and (wait := comment_wait(request.user)):
+        form.add_error("body", comment_refusal(wait))
+        status = 429
+    elif form.is_valid():
         try:
             decision_comment(decision=decision, actor=request.user, body=form.cleaned_data["body"])
         except TransitionError as exc:
             form.add_error("body", str(exc))
         else:
-            form, posted = CommentForm(), True
+            form, posted, status = CommentForm(), True, 200
             if not request.htmx:
                 messages.success(request, "Your comment is posted.")
                 return redirect(f"{decision.get_absolute_url()}#timeline")
     if request.htmx:
         context = _detail_context(request, decision, comment_form=form.focus(), posted=posted)
-        return render(
-            request,
-            "decisions/decision_detail.html#timeline",
-            context,
-            status=200 if posted else 422,
-        )
-    context = _detail_context(request, decision, comment_form=form)
-    return render(request, "decisions/decision_detail.html", context, status=422)
+        template = "decisions/decision_detail.html#timeline"
+    else:
+        context = _detail_context(request, decision, comment_form=form)
+        template = "decisions/decision_detail.html"
+    response = render(request, template, context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
@@ -90,6 +91,12 @@ def make_document(outcome: str = "serverless", **fields: Any) -> AdrDocument:
     }
     values.update(fields)
     return AdrDocument(**values)
+
+
+@pytest.fixture(autouse=True)
+def empty_default_cache():
+    """Counts kept in the default cache (comments per minute) start from zero in every test."""
+    caches["default"].clear()
 
 
 @pytest.fixture
