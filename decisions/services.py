@@ -29,7 +29,7 @@ from decisions.models import (
 )
 from decisions.render.context import Snapshot
 from decisions.render.html import comment_to_html
-from decisions.roles import acts_for_team, edit_refusal, review_refusal
+from decisions.roles import acts_for_team, edit_refusal, hide_comment_refusal, review_refusal
 
 SLUG_LENGTH = 60
 Status = Decision.Status
@@ -318,6 +318,26 @@ def decision_comment(*, decision: Decision, actor: User, body: str) -> Comment:
     return Comment.objects.create(
         decision=decision, author=actor, body=body, body_html=comment_to_html(body)
     )
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, actor: User) -> Comment:
+    """Hide a comment from everyone, noting on the decision's audit trail who hid it."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("author", "decision")
+        .get(pk=comment.pk)
+    )
+    if refusal := hide_comment_refusal(comment, actor):
+        raise TransitionError(refusal)
+    comment.hidden_by = actor
+    comment.hidden_at = timezone.now()
+    comment.save(update_fields=["hidden_by", "hidden_at"])
+    decision = comment.decision
+    posted = timezone.localtime(comment.created_at).strftime("%d %b %Y, %H:%M")
+    note = f"A comment by {comment.author.get_username()} posted {posted}."
+    _audit(decision, actor, "comment_hidden", decision.status, decision.status, note)
+    return comment
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from decisions.render.context import Snapshot, default_context, default_drivers,
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PdfRenderError, pdf_cache_key, render_pdf
-from decisions.roles import edit_refusal, reassess_refusal
+from decisions.roles import edit_refusal, hide_comment_refusal, reassess_refusal
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
@@ -34,6 +34,7 @@ from decisions.services import (
     TransitionError,
     allowed_actions,
     approvals_required,
+    comment_hide,
     decision_approve,
     decision_comment,
     decision_create,
@@ -179,15 +180,21 @@ def decision_pdf(request: Request, number: int) -> HttpResponse:
 # -- the review portal ---------------------------------------------------------------------------
 
 
-def _timeline(decision: Decision) -> list[dict[str, Any]]:
+def _timeline(decision: Decision, user: User) -> list[dict[str, Any]]:
     """Comments, reviews and transitions on one time line, oldest first."""
     items: list[dict[str, Any]] = []
     for entry in decision.audit.select_related("actor"):
         items.append({"kind": "audit", "at": entry.created_at, "id": entry.pk, "item": entry})
     # Only the HTML stored at posting time is shown, so the Markdown source is not even read.
-    for comment in decision.comments.select_related("author").defer("body"):
+    for comment in decision.comments.select_related("author", "hidden_by").defer("body"):
         items.append(
-            {"kind": "comment", "at": comment.created_at, "id": comment.pk, "item": comment}
+            {
+                "kind": "comment",
+                "at": comment.created_at,
+                "id": comment.pk,
+                "item": comment,
+                "can_hide": not hide_comment_refusal(comment, user),
+            }
         )
     for review in decision.reviews.select_related("reviewer"):
         items.append({"kind": "review", "at": review.created_at, "id": review.pk, "item": review})
@@ -203,7 +210,7 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "actions": allowed_actions(decision, request.user),
         "can_edit": not edit_refusal(decision, request.user),
         "can_reassess": not reassess_refusal(decision, request.user),
-        "timeline": _timeline(decision),
+        "timeline": _timeline(decision, request.user),
         "comment_form": CommentForm(),
         **extra,
     }
@@ -300,6 +307,20 @@ def decision_comment_view(request: Request, number: int) -> HttpResponse:
     if wait:
         response["Retry-After"] = str(wait)
     return response
+
+
+@require_POST
+@login_required
+def comment_hide_view(request: Request, number: int, comment_pk: int) -> HttpResponse:
+    """Hide a comment: its author or staff may; the timeline then says who hid it and when."""
+    decision = _get_decision_for_user(request, number)
+    comment = get_object_or_404(decision.comments, pk=comment_pk)
+    try:
+        comment_hide(comment=comment, actor=request.user)
+    except TransitionError as exc:
+        return _refused(request, decision, str(exc))
+    messages.success(request, "The comment is hidden.")
+    return redirect(f"{decision.get_absolute_url()}#timeline")
 
 
 @require_http_methods(["GET", "POST"])

@@ -132,3 +132,111 @@ def test_the_default_limit_stops_a_flood(alice, bob, team, clock):
 
     assert statuses.count(302) == 5
     assert set(statuses[5:]) == {429}
+
+
+@pytest.fixture
+def sam(django_user_model):
+    return django_user_model.objects.create_user(
+        username="sam", password="pw-sam-1234", is_staff=True
+    )
+
+
+def _hide(client: Client, comment: Comment):
+    url = reverse("comment_hide", args=[comment.decision.number, comment.pk])
+    return client.post(url)
+
+
+def _posted_by(user, decision, body: str = "Cost the **peak** first") -> Comment:
+    assert _comment(_client(user), decision, body).status_code == 302
+    return decision.comments.filter(author=user).latest("id")
+
+
+@pytest.mark.parametrize("hider", ["bob", "sam"])
+def test_the_author_or_staff_hides_a_comment_for_everyone(
+    alice, bob, charlie, rita, sam, team, hider
+):
+    decision = make_decision(alice, team)
+    comment = _posted_by(bob, decision)
+    people = {"alice": alice, "bob": bob, "charlie": charlie, "rita": rita, "sam": sam}
+    assert "Hide comment" in _page(_client(people[hider]), decision)
+
+    response = _hide(_client(people[hider]), comment)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{decision.get_absolute_url()}#timeline"
+    comment.refresh_from_db()
+    assert comment.hidden_by == people[hider] and comment.hidden_at is not None
+    shown = f"Comment hidden by {hider} on "
+    for viewer in people.values():
+        page = _page(_client(viewer), decision)
+        assert shown in page
+        assert "<strong>peak</strong>" not in page and "Hide comment" not in page
+    entry = decision.audit.get(action="comment_hidden")
+    assert entry.actor == people[hider]
+    assert entry.note.startswith("A comment by bob posted ")
+    assert f"<strong>{hider}</strong> hid a comment" in _page(_client(alice), decision)
+
+
+@pytest.mark.parametrize("viewer", ["alice", "charlie", "rita"])
+def test_nobody_else_may_hide_a_comment(alice, bob, charlie, rita, team, viewer):
+    # alice wrote the decision and rita reviews it; neither wrote the comment.
+    decision = make_decision(alice, team)
+    comment = _posted_by(bob, decision)
+    client = _client({"alice": alice, "charlie": charlie, "rita": rita}[viewer])
+    assert "Hide comment" not in _page(client, decision)
+
+    response = _hide(client, comment)
+
+    assert response.status_code == 403
+    assert "Only the comment&#x27;s author or staff can hide it." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+    assert not decision.audit.filter(action="comment_hidden").exists()
+
+
+def test_a_team_mate_may_not_hide_a_comment_of_the_author(alice, bob, team):
+    decision = make_decision(alice, team)
+    comment = _posted_by(alice, decision)
+
+    assert _hide(_client(bob), comment).status_code == 403
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+
+
+def test_hiding_needs_a_signed_in_person_and_a_post(alice, bob, team):
+    decision = make_decision(alice, team)
+    comment = _posted_by(bob, decision)
+    url = reverse("comment_hide", args=[decision.number, comment.pk])
+
+    anonymous = _client().post(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/")
+    assert _client(bob).get(url).status_code == 405
+    csrf_checked = Client(enforce_csrf_checks=True)
+    csrf_checked.force_login(bob)
+    assert csrf_checked.post(url).status_code == 403
+    comment.refresh_from_db()
+    assert comment.hidden_at is None
+
+
+def test_a_comment_on_a_draft_others_cannot_see_is_not_found(alice, charlie, sam, team):
+    draft = make_decision(alice, team, status="draft")
+    comment = _posted_by(alice, draft)
+
+    assert _hide(_client(charlie), comment).status_code == 404
+    other = make_decision(alice, team)
+    wrong_decision = reverse("comment_hide", args=[other.number, comment.pk])
+    assert _client(alice).post(wrong_decision).status_code == 404
+
+
+def test_a_comment_is_hidden_once(alice, bob, sam, team):
+    decision = make_decision(alice, team)
+    comment = _posted_by(bob, decision)
+    _hide(_client(bob), comment)
+
+    again = _hide(_client(sam), comment)
+
+    assert again.status_code == 403
+    assert "This comment is already hidden." in again.content.decode()
+    comment.refresh_from_db()
+    assert comment.hidden_by == bob
+    assert decision.audit.filter(action="comment_hidden").count() == 1
