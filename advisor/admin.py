@@ -17,5 +17,17 @@ class TeamAdmin(admin.ModelAdmin[Team]):
 class AssessmentAdmin(admin.ModelAdmin[Assessment]):
     list_display = ["name", "owner", "team", "step", "completed_at", "updated_at"]
     list_filter = ["team", "framework_version"]
-    search_fields = ["name"]
-    readonly_fields = ["answers", "result", "framework_id", "framework_version", "visited"]
+    search_fields = ["name", "owner__username"]
+    list_select_related = ["owner", "team"]
+    # The result belongs to exactly these answers, and a reassessment to the ADR it replaces;
+    # only the questionnaire changes them.
+    readonly_fields = [
+        "answers",
+        "result",
+        "framework_id",
+        "framework_version",
+        "visited",
+        "step",
+        "completed_at",
+        "reassesses_number",
+    ]

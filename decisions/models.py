@@ -128,6 +128,7 @@ class AuditEntry(models.Model):
         "deprecated": "deprecated it",
         "superseded": "marked it superseded",
         "edited": "edited it",
+        "comment_hidden": "hid a comment",
     }
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="audit")
@@ -185,7 +186,19 @@ class Comment(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    # The body as sanitised HTML, rendered once when the comment is written: a page with many
+    # comments shows this and never renders Markdown again.
+    body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A hidden comment keeps its text here but shows only who hid it and when.
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from advisor.models import Team
-from decisions.models import Decision, Revision
+from decisions.models import Comment, Decision, Revision
 
 REVIEWERS_GROUP = "Architecture reviewers"
 # Decisions whose text can still change; the others are the record and are read-only.
@@ -83,4 +83,13 @@ def reassess_refusal(decision: Decision, user: User) -> str:
         return "Only an accepted decision can be reassessed."
     if not acts_for_team(user, decision):
         return "Only the decision's team can reassess it and replace it."
+    return ""
+
+
+def hide_comment_refusal(comment: Comment, user: User | AnonymousUser) -> str:
+    """Why this person may not hide the comment, or "" when they may: its author and staff may."""
+    if comment.hidden_at is not None:
+        return "This comment is already hidden."
+    if not user.is_authenticated or not (user.is_staff or comment.author_id == user.pk):
+        return "Only the comment's author or staff can hide it."
     return ""

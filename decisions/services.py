@@ -28,7 +28,8 @@ from decisions.models import (
     Revision,
 )
 from decisions.render.context import Snapshot
-from decisions.roles import acts_for_team, edit_refusal, review_refusal
+from decisions.render.html import comment_to_html
+from decisions.roles import acts_for_team, edit_refusal, hide_comment_refusal, review_refusal
 from decisions.tasks import PRERENDERED, prerender_decision_pdf
 
 SLUG_LENGTH = 60
@@ -316,9 +317,33 @@ def decision_approve(
 
 @transaction.atomic
 def decision_comment(*, decision: Decision, actor: User, body: str) -> Comment:
-    if not body.strip():
+    """Post a comment, rendered to HTML here and only here: pages show the stored HTML."""
+    body = body.strip()
+    if not body:
         raise MissingInput("A comment needs some text.")
-    return Comment.objects.create(decision=decision, author=actor, body=body.strip())
+    return Comment.objects.create(
+        decision=decision, author=actor, body=body, body_html=comment_to_html(body)
+    )
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, actor: User) -> Comment:
+    """Hide a comment from everyone, noting on the decision's audit trail who hid it."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("author", "decision")
+        .get(pk=comment.pk)
+    )
+    if refusal := hide_comment_refusal(comment, actor):
+        raise TransitionError(refusal)
+    comment.hidden_by = actor
+    comment.hidden_at = timezone.now()
+    comment.save(update_fields=["hidden_by", "hidden_at"])
+    decision = comment.decision
+    posted = timezone.localtime(comment.created_at).strftime("%d %b %Y, %H:%M")
+    note = f"A comment by {comment.author.get_username()} posted {posted}."
+    _audit(decision, actor, "comment_hidden", decision.status, decision.status, note)
+    return comment
 
 
 @transaction.atomic

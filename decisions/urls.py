@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:number>/edit/", views.decision_edit_view, name="decision_edit"),
     path("<int:number>/actions/<str:action>/", views.decision_action, name="decision_action"),
     path("<int:number>/comments/", views.decision_comment_view, name="decision_comment"),
+    path(
+        "<int:number>/comments/<int:comment_pk>/hide/",
+        views.comment_hide_view,
+        name="comment_hide",
+    ),
     path("<int:number>/history/", views.decision_history, name="decision_history"),
     path("<int:number>/reassess/", views.decision_reassess, name="decision_reassess"),
 ]

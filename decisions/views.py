@@ -23,7 +23,7 @@ from decisions.render.context import Snapshot, default_context, default_drivers,
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PAPERS
-from decisions.roles import edit_refusal, reassess_refusal
+from decisions.roles import edit_refusal, hide_comment_refusal, reassess_refusal
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
@@ -33,6 +33,7 @@ from decisions.services import (
     TransitionError,
     allowed_actions,
     approvals_required,
+    comment_hide,
     decision_approve,
     decision_comment,
     decision_create,
@@ -40,6 +41,7 @@ from decisions.services import (
     decision_request_changes,
     decision_transition,
 )
+from decisions.throttle import comment_refusal, comment_wait
 
 
 class Request(HttpRequest):
@@ -166,19 +168,20 @@ def decision_pdf(request: Request, number: int) -> HttpResponse:
 # -- the review portal ---------------------------------------------------------------------------
 
 
-def _timeline(decision: Decision) -> list[dict[str, Any]]:
+def _timeline(decision: Decision, user: User) -> list[dict[str, Any]]:
     """Comments, reviews and transitions on one time line, oldest first."""
     items: list[dict[str, Any]] = []
     for entry in decision.audit.select_related("actor"):
         items.append({"kind": "audit", "at": entry.created_at, "id": entry.pk, "item": entry})
-    for comment in decision.comments.select_related("author"):
+    # Only the HTML stored at posting time is shown, so the Markdown source is not even read.
+    for comment in decision.comments.select_related("author", "hidden_by").defer("body"):
         items.append(
             {
                 "kind": "comment",
                 "at": comment.created_at,
                 "id": comment.pk,
                 "item": comment,
-                "html": markdown_to_html(comment.body),
+                "can_hide": not hide_comment_refusal(comment, user),
             }
         )
     for review in decision.reviews.select_related("reviewer"):
@@ -195,7 +198,7 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "actions": allowed_actions(decision, request.user),
         "can_edit": not edit_refusal(decision, request.user),
         "can_reassess": not reassess_refusal(decision, request.user),
-        "timeline": _timeline(decision),
+        "timeline": _timeline(decision, request.user),
         "comment_form": CommentForm(),
         **extra,
     }
@@ -265,29 +268,47 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
 @require_POST
 @login_required
 def decision_comment_view(request: Request, number: int) -> HttpResponse:
+    """Post a comment; a refused one (empty, or one too many this minute) keeps its text."""
     decision = _get_decision_for_user(request, number)
     form = CommentForm(request.POST)
-    posted = False
-    if form.is_valid():
+    posted, status, wait = False, 422, 0
+    if form.is_valid() and (wait := comment_wait(request.user)):
+        form.add_error("body", comment_refusal(wait))
+        status = 429
+    elif form.is_valid():
         try:
             decision_comment(decision=decision, actor=request.user, body=form.cleaned_data["body"])
         except TransitionError as exc:
             form.add_error("body", str(exc))
         else:
-            form, posted = CommentForm(), True
+            form, posted, status = CommentForm(), True, 200
             if not request.htmx:
                 messages.success(request, "Your comment is posted.")
                 return redirect(f"{decision.get_absolute_url()}#timeline")
     if request.htmx:
         context = _detail_context(request, decision, comment_form=form.focus(), posted=posted)
-        return render(
-            request,
-            "decisions/decision_detail.html#timeline",
-            context,
-            status=200 if posted else 422,
-        )
-    context = _detail_context(request, decision, comment_form=form)
-    return render(request, "decisions/decision_detail.html", context, status=422)
+        template = "decisions/decision_detail.html#timeline"
+    else:
+        context = _detail_context(request, decision, comment_form=form)
+        template = "decisions/decision_detail.html"
+    response = render(request, template, context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
+
+
+@require_POST
+@login_required
+def comment_hide_view(request: Request, number: int, comment_pk: int) -> HttpResponse:
+    """Hide a comment: its author or staff may; the timeline then says who hid it and when."""
+    decision = _get_decision_for_user(request, number)
+    comment = get_object_or_404(decision.comments, pk=comment_pk)
+    try:
+        comment_hide(comment=comment, actor=request.user)
+    except TransitionError as exc:
+        return _refused(request, decision, str(exc))
+    messages.success(request, "The comment is hidden.")
+    return redirect(f"{decision.get_absolute_url()}#timeline")
 
 
 @require_http_methods(["GET", "POST"])

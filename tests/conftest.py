@@ -61,3 +61,22 @@ def make_answers() -> Callable[..., dict[str, Any]]:
 def fast_password_hashing(settings):
     # Real hashing costs ~0.5 s a user by design; tests create many users and test no hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DATABASE_FIXTURES = ("db", "transactional_db", "live_server")
+
+
+@pytest.fixture(autouse=True)
+def empty_shared_caches(request):
+    """Counters, render slots and PDFs kept in the shared caches start from nothing in every
+    test that has a database (the caches live in it unless REDIS_URL is set)."""
+    if not any(name in request.fixturenames for name in DATABASE_FIXTURES):
+        return
+    for name in DATABASE_FIXTURES:
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            break
+    from django.core.cache import caches
+
+    for alias in ("default", "pdf"):
+        caches[alias].clear()

@@ -9,7 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   document.body.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (status === 403 || status === 409 || status === 422) return; // shown in the page
+    if ([403, 409, 422, 429].indexOf(status) !== -1) return; // shown in the page
     show("The server could not complete that (error " + status + "). Your answers on screen are " +
       "kept; try again, or reload the page.");
   });

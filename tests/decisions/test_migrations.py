@@ -69,3 +69,36 @@ def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
         assert reviews.get(pk=other.pk).review_round == 1
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_renders_the_comments_already_posted():
+    apps = _migrate([("decisions", "0005_visibility_index")])
+    try:
+        user = apps.get_model("auth", "User").objects.create(username="alice")
+        decision = apps.get_model("decisions", "Decision").objects.create(
+            number=1,
+            slug="a",
+            title="A",
+            author=user,
+            outcome="serverless",
+            context="",
+            snapshot={},
+        )
+        comments = apps.get_model("decisions", "Comment").objects
+        plain = comments.create(decision=decision, author=user, body="Cost the **peak**")
+        hostile = comments.create(
+            decision=decision,
+            author=user,
+            body="<script>alert(1)</script> ![pixel](https://tracker.example/p.gif)",
+        )
+
+        apps = _migrate([("decisions", "0006_comment_body_html")])
+
+        stored = apps.get_model("decisions", "Comment").objects
+        assert stored.get(pk=plain.pk).body_html == "<p>Cost the <strong>peak</strong></p>\n"
+        html = stored.get(pk=hostile.pk).body_html
+        assert "&lt;script&gt;" in html and "<img" not in html
+        assert "image not shown: https://tracker.example/p.gif" in html
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -24,7 +24,7 @@ def create_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0005_visibility_index"),
+        ("decisions", "0007_comment_hidden"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
