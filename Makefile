@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run demo test lint format check bench clean
+.PHONY: run demo serve worker test lint format check bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,17 @@ run: $(BIN)/activate
 demo: $(BIN)/activate
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+
+# Production: DEBUG off unless the environment says otherwise; SECRET_KEY and ALLOWED_HOSTS
+# must be set (see the README's "Deployment").
+serve: $(BIN)/activate
+	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=$${DEBUG:-0} exec $(BIN)/gunicorn --config gunicorn.conf.py advisor.wsgi
+
+# Renders PDFs of proposed and accepted decisions ahead of time; run one or more beside serve.
+worker: $(BIN)/activate
+	DEBUG=$${DEBUG:-0} exec $(BIN)/python manage.py db_worker
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
