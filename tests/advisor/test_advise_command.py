@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -194,3 +195,68 @@ def test_it_names_every_question_with_a_problem_on_the_one_line(tmp_path):
     assert len(lines) == 1, completed.stderr
     assert "gpu: got 'maybe'" in lines[0]  # what is wrong comes before what is missing
     assert lines[0].endswith("(2 more problems: runtime, workflow)")
+
+
+def _alias_bomb() -> str:
+    """Nine levels of nine aliases each: 9**9 strings from a few hundred bytes."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join([*lines, "triggers: *i", ""])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (_alias_bomb(), "uses a YAML anchor or alias (line 1, column 4)"),
+        ("gpu: &no false\nuser_facing: *no\n", "uses a YAML anchor or alias (line 1, column 6)"),
+        ("triggers: " + "[" * 10_000 + "]" * 10_000 + "\n", "nests lists or mappings more than"),
+        ('{"triggers": ' + "[" * 10_000 + "]" * 10_000 + "}", "nests lists or mappings more than"),
+        ("a:\n" + "".join(f"{'  ' * i}- b{i}:\n" for i in range(1, 60)), "nests lists or"),
+        ("gpu: false\nruntime: go\ngpu: true\n", "gives 'gpu' twice, on lines 1 and 3; keep one"),
+        ('{"gpu": false,\n "gpu": true}', "gives 'gpu' twice, on lines 1 and 2; keep one"),
+        ("gpu: false\n" + "#" * 70_000 + "\n", "is larger than 65,536 bytes"),
+    ],
+    ids=[
+        "alias-bomb",
+        "alias",
+        "deep-yaml",
+        "deep-json",
+        "deep-block",
+        "duplicate-yaml",
+        "duplicate-json",
+        "too-large",
+    ],
+)
+def test_it_refuses_hostile_answer_files_with_one_line(tmp_path, text, expected):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    completed = _advise(str(path))
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert f"{path}: {expected}" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "monthly_requests: " + "9" * 5_000 + "\n",
+        json.dumps({**BASE_ANSWERS, "monthly_requests": 0}).replace(": 0", ": " + "9" * 5_000),
+        "peak_rps: -" + "1_000" * 2_000 + "\n",
+    ],
+    ids=["yaml", "json", "negative-with-separators"],
+)
+def test_it_rejects_an_absurdly_long_integer_as_a_wrong_answer(tmp_path, text):
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    completed = _advise(str(path))
+
+    assert completed.returncode == 1
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert re.search(r"(monthly_requests|peak_rps): got a [\d,]+-digit integer; expected", lines[0])
