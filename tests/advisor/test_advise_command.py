@@ -13,6 +13,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from advisor.framework import default_framework
 from tests.conftest import BASE_ANSWERS
@@ -260,3 +261,24 @@ def test_it_rejects_an_absurdly_long_integer_as_a_wrong_answer(tmp_path, text):
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1, completed.stderr
     assert re.search(r"(monthly_requests|peak_rps): got a [\d,]+-digit integer; expected", lines[0])
+
+
+@pytest.mark.parametrize(
+    "same",
+    [
+        lambda path: path,
+        lambda path: path.parent / ".." / path.parent.name / path.name,
+        lambda path: (path.parent / "link.yaml").symlink_to(path) or path.parent / "link.yaml",
+        lambda path: (path.parent / "hard.yaml").hardlink_to(path) or path.parent / "hard.yaml",
+    ],
+    ids=["same-path", "dot-dot", "symlink", "hard-link"],
+)
+@pytest.mark.parametrize("output_format", ["json", "markdown", "pdf"])
+def test_it_refuses_to_write_over_its_own_answers_file(tmp_path, same, output_format):
+    path = _write(tmp_path, BASE_ANSWERS)
+    before = path.read_bytes()
+
+    with pytest.raises(CommandError, match="is the answers file; write the result somewhere else"):
+        call_command("advise", str(path), "--format", output_format, "--output", str(same(path)))
+
+    assert path.read_bytes() == before
