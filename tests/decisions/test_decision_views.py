@@ -121,6 +121,21 @@ def test_it_keeps_the_typed_text_when_the_title_is_missing(alice, assessment):
     assert not Decision.objects.exists()
 
 
+def test_a_form_posted_without_a_body_is_shown_again_with_errors(alice, assessment):
+    client = _client(alice)
+    decision = _create(alice, assessment)
+
+    created = client.post(reverse("decision_new", args=[assessment.pk]))
+    edited = client.post(reverse("decision_edit", args=[decision.number]))
+
+    for response in (created, edited):
+        assert response.status_code == 200
+        assert "This field is required." in response.content.decode()
+    assert Decision.objects.get() == decision
+    decision.refresh_from_db()
+    assert decision.version == 1
+
+
 def test_numbers_follow_each_other(alice, assessment):
     numbers = [_create(alice, assessment).number for _ in range(3)]
 
