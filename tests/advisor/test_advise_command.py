@@ -282,3 +282,17 @@ def test_it_refuses_to_write_over_its_own_answers_file(tmp_path, same, output_fo
         call_command("advise", str(path), "--format", output_format, "--output", str(same(path)))
 
     assert path.read_bytes() == before
+
+
+def test_the_workload_name_reaches_the_adr_without_bidirectional_controls(tmp_path):
+    out = StringIO()
+    path = str(_write(tmp_path, BASE_ANSWERS, name="\u202eorders\u202c.yaml"))
+
+    call_command("advise", path, "--format", "markdown", stdout=out)
+    call_command(
+        "advise", path, "--format", "markdown", "--workload", "\u2067Orders\u2069", stdout=out
+    )
+
+    assert "\u202e" not in out.getvalue() and "\u2067" not in out.getvalue()
+    assert ": Use serverless for orders\n" in out.getvalue()
+    assert ": Use serverless for Orders\n" in out.getvalue()

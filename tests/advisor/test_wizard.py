@@ -169,6 +169,19 @@ def test_a_step_posted_without_a_body_is_shown_again_with_errors(finished, alice
     assert finished.result is not None
 
 
+def test_the_workload_name_loses_its_bidirectional_controls(alice):
+    assessment = _start(_client(alice), name="\u202eOrder API\u202c \u2066v2\u2069")
+
+    assert assessment.name == "Order API v2"
+
+
+def test_a_name_of_nothing_but_controls_is_refused(alice):
+    response = _client(alice).post(reverse("assessment_new"), {"name": "\u202e\u200f "})
+
+    assert "This field is required." in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_starting_an_assessment_without_a_body_asks_for_the_name(alice):
     response = _client(alice).post(reverse("assessment_new"))
 

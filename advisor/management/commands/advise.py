@@ -15,6 +15,7 @@ from advisor.answers import MAX_ANSWERS_BYTES, AnswersError, parse_answers_text
 from advisor.engine import Recommendation, evaluate_raw
 from advisor.framework import Framework, FrameworkError, default_framework
 from advisor.management.output import write_binary
+from advisor.text import strip_bidi
 from decisions.render.context import (
     AdrDocument,
     Snapshot,
@@ -105,10 +106,13 @@ class Command(BaseCommand):
         for warning in result.warnings:
             # Unlikely answers are advised on all the same; standard error keeps stdout clean.
             self.stderr.write(f"warning: {', '.join(warning.questions)}: {warning.message}")
-        workload = options.get("workload") or (
-            "the workload"
-            if source == "-"
-            else Path(source).stem.replace("-", " ").replace("_", " ")
+        workload = strip_bidi(
+            options.get("workload")
+            or (
+                "the workload"
+                if source == "-"
+                else Path(source).stem.replace("-", " ").replace("_", " ")
+            )
         )
         content: bytes
         if options["format"] == "json":
