@@ -231,7 +231,87 @@ def format_answer(question: Question, value: Any) -> str:
     return f"{text} {unit}"
 
 
-MAX_ANSWERS_BYTES = 1_000_000
+# Answer files are a few kilobytes; the cap keeps the pure-Python YAML parser well under a
+# second on anything larger someone sends.
+MAX_ANSWERS_BYTES = 64 * 1024
+# An answer set is a mapping holding lists at most; anything deeper is not an answer file.
+MAX_NESTING = 10
+# The largest value any question allows has 13 digits. Python refuses to convert more than 4,300
+# digits, and nobody means an integer longer than this.
+MAX_INTEGER_DIGITS = 30
+
+
+class OversizedInteger:
+    """An integer written with absurdly many digits, left unconverted.
+
+    It fails validation like any other wrong type, so the problem names its question.
+    """
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a {self.digits:,}-digit integer"
+
+    __str__ = __repr__
+
+
+class _Refused(yaml.YAMLError):
+    """Valid YAML that an answer file may not use, said in one sentence with its place."""
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+
+
+class _AnswersLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases (an alias bomb expands a few hundred bytes into
+    billions of values), with bounded nesting and with duplicate keys refused, not overwritten."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                f"uses a YAML anchor or alias ({_at(event.start_mark)}); "
+                "write each answer out in full"
+            )
+        if not isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        if self.depth >= MAX_NESTING:
+            raise _Refused(
+                f"nests lists or mappings more than {MAX_NESTING} deep ({_at(event.start_mark)})"
+            )
+        self.depth += 1
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        return node
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        lines: dict[tuple[type, Any], int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # an unhashable key is refused by the constructor below
+            key = self.construct_object(key_node)
+            # By type too, so that `1` and `true` (equal in Python) are different keys.
+            seen = (type(key), key)
+            line = key_node.start_mark.line + 1
+            if seen in lines:
+                raise _Refused(f"gives {key!r} twice, on lines {lines[seen]} and {line}; keep one")
+            lines[seen] = line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_answer_int(self, node: Any) -> Any:
+        digits = len(node.value.lstrip("+-").replace("_", ""))
+        if digits > MAX_INTEGER_DIGITS:
+            return OversizedInteger(digits)
+        return self.construct_yaml_int(node)
+
+
+_AnswersLoader.add_constructor("tag:yaml.org,2002:int", _AnswersLoader.construct_answer_int)
 
 
 def parse_answers_text(text: str, source: str) -> object:
@@ -242,10 +322,11 @@ def parse_answers_text(text: str, source: str) -> object:
     if len(text.encode("utf-8")) > MAX_ANSWERS_BYTES:
         raise AnswersError([AnswerProblem(source, f"is larger than {MAX_ANSWERS_BYTES:,} bytes")])
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_AnswersLoader)
+    except _Refused as exc:
+        raise AnswersError([AnswerProblem(source, str(exc))]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        place = _at(exc.problem_mark)
         raise AnswersError(
             [AnswerProblem(source, f"is not valid YAML or JSON ({place}: {exc.problem})")]
         ) from None

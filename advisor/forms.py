@@ -16,13 +16,24 @@ from advisor.answers import Answers, AnswersError, allowed, validate_answers
 from advisor.framework import Framework
 from advisor.framework.schema import Question, Section
 from advisor.models import Team
+from advisor.text import strip_bidi
 
 ANSWER_THIS = "Answer this question."
 BOOLEAN_CHOICES = [("true", "Yes"), ("false", "No")]
 
 
+class UserTextField(forms.CharField):
+    """A CharField for anything a person types: bidirectional controls are dropped first, so
+    the text cannot read reversed wherever it is shown later. Every form uses it for free text."""
+
+    def to_python(self, value: Any | None) -> str | None:
+        if isinstance(value, str):
+            value = strip_bidi(value)
+        return super().to_python(value)
+
+
 class AssessmentStartForm(forms.Form):
-    name = forms.CharField(
+    name = UserTextField(
         label="Workload name",
         max_length=120,
         help_text="What the team calls the service or job, e.g. “Order API”.",

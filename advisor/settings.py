@@ -161,6 +161,8 @@ MIDDLEWARE = [
     # First, so a load balancer's probe needs neither an allowed Host nor HTTPS.
     "advisor.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions, so a NUL in a session cookie is never looked up.
+    "advisor.middleware.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

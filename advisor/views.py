@@ -126,7 +126,9 @@ def assessment_list(request: Request) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def assessment_new(request: Request) -> HttpResponse:
-    form = AssessmentStartForm(request.POST or None, user=request.user)
+    form = AssessmentStartForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         assessment = assessment_create(
             owner=request.user,
@@ -208,7 +210,13 @@ def assessment_step(request: Request, pk: int, step: str) -> HttpResponse:
         # An unknown step, or one further than the person has been: back to where they are.
         return redirect(assessment.step_url(assessment.step))
     stored = _stored(framework, assessment)
-    form = StepForm(request.POST or None, framework=framework, section=section, answers=stored)
+    # Not `request.POST or None`: a POST with an empty body is still a submission to check.
+    form = StepForm(
+        request.POST if request.method == "POST" else None,
+        framework=framework,
+        section=section,
+        answers=stored,
+    )
     if request.method == "POST":
         index = framework.sections.index(section)
         if request.POST.get("action") == "back":

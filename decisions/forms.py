@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from advisor.forms import UserTextField
 from advisor.models import Team
 from decisions.models import Decision
 
@@ -22,23 +23,23 @@ def split_lines(text: str) -> list[str]:
 class DecisionTextForm(forms.Form):
     """The text of an ADR that people write: shared by the create and the edit forms."""
 
-    title = forms.CharField(max_length=200)
-    context = forms.CharField(
+    title = UserTextField(max_length=200)
+    context = UserTextField(
         label="Context and problem statement",
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20_000,
         help_text="Plain text; blank lines separate paragraphs.",
     )
-    drivers = forms.CharField(
+    drivers = UserTextField(
         label="Decision drivers",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5_000,
         required=False,
         help_text="One per line.",
     )
-    decision_makers = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
-    consulted = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
-    informed = forms.CharField(max_length=500, required=False, help_text=NAMES_HELP)
+    decision_makers = UserTextField(max_length=500, required=False, help_text=NAMES_HELP)
+    consulted = UserTextField(max_length=500, required=False, help_text=NAMES_HELP)
+    informed = UserTextField(max_length=500, required=False, help_text=NAMES_HELP)
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
@@ -85,7 +86,7 @@ class DecisionForm(DecisionTextForm):
 class DecisionEditForm(DecisionTextForm):
     """`base_version` is the version the edit started from (optimistic locking)."""
 
-    note = forms.CharField(
+    note = UserTextField(
         label="What changed",
         max_length=300,
         required=False,
@@ -95,7 +96,7 @@ class DecisionEditForm(DecisionTextForm):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = UserTextField(
         label="Comment",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
@@ -112,7 +113,7 @@ class CommentForm(forms.Form):
 class ActionForm(forms.Form):
     """What a lifecycle button posts: an optional note and the version the person had open."""
 
-    note = forms.CharField(max_length=5_000, required=False)
+    note = UserTextField(max_length=5_000, required=False)
     # Absent from older pages and scripts; when present, an action on a version the person has
     # not seen is refused.
     version = forms.IntegerField(min_value=1, required=False)

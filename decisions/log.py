@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
+from advisor.forms import UserTextField
 from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.models import Decision
@@ -110,7 +111,7 @@ class Request(HttpRequest):
 
 
 class LogFilterForm(forms.Form):
-    q = forms.CharField(
+    q = UserTextField(
         label="Search",
         max_length=200,
         required=False,

@@ -84,7 +84,9 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
         "decision_makers": request.user.get_full_name() or request.user.get_username(),
         "team": assessment.team,
     }
-    form = DecisionForm(request.POST or None, user=request.user, initial=initial)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None, user=request.user, initial=initial
+    )
     replaces = replaced_already = None
     if assessment.reassesses_number is not None:
         replaces = (
@@ -326,7 +328,7 @@ def decision_edit_view(request: Request, number: int) -> HttpResponse:
         "informed": ", ".join(decision.informed),
         "base_version": decision.version,
     }
-    form = DecisionEditForm(request.POST or None, initial=initial)
+    form = DecisionEditForm(request.POST if request.method == "POST" else None, initial=initial)
     conflict = ""
     status = 200
     if request.method == "POST" and form.is_valid():

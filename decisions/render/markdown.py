@@ -12,6 +12,7 @@ import json
 import re
 
 from advisor.prose import join_words
+from advisor.text import strip_bidi
 from decisions.render.context import CHOSEN_PROS_AND_CONS, Adr, AdrDocument, build_adr
 
 # Characters that open emphasis, code, links, HTML, entities, strike-through or table cells
@@ -27,6 +28,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 def inline(text: str) -> str:
     """User or data text inside a line (after a heading mark, a list marker, in a cell)."""
+    # The forms drop bidirectional controls already; text stored before they did, or written
+    # by a script, must not reverse the ADR either.
+    text = strip_bidi(text)
     text = _INLINE_SPECIAL.sub(r"\\\1", _WHITESPACE.sub(" ", text).strip())
     return _AUTOLINK.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
@@ -56,7 +60,7 @@ YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 def _yaml_string(value: str) -> str:
     # JSON strings are valid YAML scalars, and quoting keeps "---", ":" or "#" inert. Names stay
     # readable (no ASCII-only escaping); what YAML would reject is written as a \u escape.
-    quoted = json.dumps(value, ensure_ascii=False)
+    quoted = json.dumps(strip_bidi(value), ensure_ascii=False)
     return YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -12,6 +13,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from advisor.framework import default_framework
 from tests.conftest import BASE_ANSWERS
@@ -194,3 +196,103 @@ def test_it_names_every_question_with_a_problem_on_the_one_line(tmp_path):
     assert len(lines) == 1, completed.stderr
     assert "gpu: got 'maybe'" in lines[0]  # what is wrong comes before what is missing
     assert lines[0].endswith("(2 more problems: runtime, workflow)")
+
+
+def _alias_bomb() -> str:
+    """Nine levels of nine aliases each: 9**9 strings from a few hundred bytes."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join([*lines, "triggers: *i", ""])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (_alias_bomb(), "uses a YAML anchor or alias (line 1, column 4)"),
+        ("gpu: &no false\nuser_facing: *no\n", "uses a YAML anchor or alias (line 1, column 6)"),
+        ("triggers: " + "[" * 10_000 + "]" * 10_000 + "\n", "nests lists or mappings more than"),
+        ('{"triggers": ' + "[" * 10_000 + "]" * 10_000 + "}", "nests lists or mappings more than"),
+        ("a:\n" + "".join(f"{'  ' * i}- b{i}:\n" for i in range(1, 60)), "nests lists or"),
+        ("gpu: false\nruntime: go\ngpu: true\n", "gives 'gpu' twice, on lines 1 and 3; keep one"),
+        ('{"gpu": false,\n "gpu": true}', "gives 'gpu' twice, on lines 1 and 2; keep one"),
+        ("gpu: false\n" + "#" * 70_000 + "\n", "is larger than 65,536 bytes"),
+    ],
+    ids=[
+        "alias-bomb",
+        "alias",
+        "deep-yaml",
+        "deep-json",
+        "deep-block",
+        "duplicate-yaml",
+        "duplicate-json",
+        "too-large",
+    ],
+)
+def test_it_refuses_hostile_answer_files_with_one_line(tmp_path, text, expected):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    completed = _advise(str(path))
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert f"{path}: {expected}" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "monthly_requests: " + "9" * 5_000 + "\n",
+        json.dumps({**BASE_ANSWERS, "monthly_requests": 0}).replace(": 0", ": " + "9" * 5_000),
+        "peak_rps: -" + "1_000" * 2_000 + "\n",
+    ],
+    ids=["yaml", "json", "negative-with-separators"],
+)
+def test_it_rejects_an_absurdly_long_integer_as_a_wrong_answer(tmp_path, text):
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    completed = _advise(str(path))
+
+    assert completed.returncode == 1
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert re.search(r"(monthly_requests|peak_rps): got a [\d,]+-digit integer; expected", lines[0])
+
+
+@pytest.mark.parametrize(
+    "same",
+    [
+        lambda path: path,
+        lambda path: path.parent / ".." / path.parent.name / path.name,
+        lambda path: (path.parent / "link.yaml").symlink_to(path) or path.parent / "link.yaml",
+        lambda path: (path.parent / "hard.yaml").hardlink_to(path) or path.parent / "hard.yaml",
+    ],
+    ids=["same-path", "dot-dot", "symlink", "hard-link"],
+)
+@pytest.mark.parametrize("output_format", ["json", "markdown", "pdf"])
+def test_it_refuses_to_write_over_its_own_answers_file(tmp_path, same, output_format):
+    path = _write(tmp_path, BASE_ANSWERS)
+    before = path.read_bytes()
+
+    with pytest.raises(CommandError, match="is the answers file; write the result somewhere else"):
+        call_command("advise", str(path), "--format", output_format, "--output", str(same(path)))
+
+    assert path.read_bytes() == before
+
+
+def test_the_workload_name_reaches_the_adr_without_bidirectional_controls(tmp_path):
+    out = StringIO()
+    path = str(_write(tmp_path, BASE_ANSWERS, name="\u202eorders\u202c.yaml"))
+
+    call_command("advise", path, "--format", "markdown", stdout=out)
+    call_command(
+        "advise", path, "--format", "markdown", "--workload", "\u2067Orders\u2069", stdout=out
+    )
+
+    assert "\u202e" not in out.getvalue() and "\u2067" not in out.getvalue()
+    assert ": Use serverless for orders\n" in out.getvalue()
+    assert ": Use serverless for Orders\n" in out.getvalue()

@@ -151,6 +151,45 @@ def test_it_reports_answers_that_contradict_each_other(alice, framework):
     assert "below the average rate" in field
 
 
+@pytest.mark.parametrize(
+    "headers", [{}, {"HX-Request": "true"}, {"HX-Request": "true", "HX-Boosted": "true"}]
+)
+def test_a_step_posted_without_a_body_is_shown_again_with_errors(finished, alice, headers):
+    client = _client(alice)
+    answers = dict(finished.answers)
+
+    response = client.post(
+        reverse("assessment_step", args=[finished.pk, "traffic"]), headers=headers
+    )
+
+    assert response.status_code == 200
+    assert "Answer this question." in response.content.decode()
+    finished.refresh_from_db()
+    assert finished.answers == answers
+    assert finished.result is not None
+
+
+def test_the_workload_name_loses_its_bidirectional_controls(alice):
+    assessment = _start(_client(alice), name="\u202eOrder API\u202c \u2066v2\u2069")
+
+    assert assessment.name == "Order API v2"
+
+
+def test_a_name_of_nothing_but_controls_is_refused(alice):
+    response = _client(alice).post(reverse("assessment_new"), {"name": "\u202e\u200f "})
+
+    assert "This field is required." in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_starting_an_assessment_without_a_body_asks_for_the_name(alice):
+    response = _client(alice).post(reverse("assessment_new"))
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_back_saves_the_answers_of_the_step_it_leaves(alice, framework):
     client = _client(alice)
     assessment = _start(client)

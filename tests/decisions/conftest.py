@@ -37,6 +37,10 @@ HOSTILE = (
     "| pipe | `tick` # hash\n---\n# Not a heading\n\n1. not a list"
 )
 
+# Every bidirectional control the forms and renderers drop; U+202E alone reverses what follows.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+BIDI_TITLE = "Use \u202eserverless\u202c for \u2067Orders\u2069\u200f"
+
 
 _SNAPSHOTS: dict[str, Snapshot] = {}
 

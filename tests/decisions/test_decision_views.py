@@ -21,6 +21,7 @@ from decisions.models import Decision
 from decisions.render.context import Snapshot
 from decisions.services import decision_approve, decision_create
 from tests.conftest import BASE_ANSWERS
+from tests.decisions.conftest import BIDI_CONTROLS, BIDI_TITLE
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,48 @@ def test_it_keeps_the_typed_text_when_the_title_is_missing(alice, assessment):
     assert response.status_code == 200
     assert "Kept context" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+def test_a_form_posted_without_a_body_is_shown_again_with_errors(alice, assessment):
+    client = _client(alice)
+    decision = _create(alice, assessment)
+
+    created = client.post(reverse("decision_new", args=[assessment.pk]))
+    edited = client.post(reverse("decision_edit", args=[decision.number]))
+
+    for response in (created, edited):
+        assert response.status_code == 200
+        assert "This field is required." in response.content.decode()
+    assert Decision.objects.get() == decision
+    decision.refresh_from_db()
+    assert decision.version == 1
+
+
+def test_it_drops_bidirectional_controls_from_what_people_type(alice, assessment, team):
+    client = _client(alice)
+    client.post(
+        reverse("decision_new", args=[assessment.pk]),
+        {
+            "title": BIDI_TITLE,
+            "context": f"Orders\u202e needs a home.{BIDI_CONTROLS}",
+            "drivers": f"\u2067Spiky traffic\u2069\n{BIDI_CONTROLS}\n",
+            "decision_makers": "\u202eAlice, Bob\u200f",
+            "consulted": BIDI_CONTROLS,
+            "informed": "",
+            "team": team.pk,
+            "status": "proposed",
+        },
+    )
+
+    decision = Decision.objects.get()
+    assert decision.title == "Use serverless for Orders"
+    assert decision.context == "Orders needs a home."
+    assert decision.drivers == ["Spiky traffic"]
+    assert decision.decision_makers == ["Alice", "Bob"]
+    assert decision.consulted == []
+    for url in ("decision_detail", "decision_markdown"):
+        text = client.get(reverse(url, args=[decision.number])).content.decode()
+        assert not set(BIDI_CONTROLS) & set(text), url
 
 
 def test_numbers_follow_each_other(alice, assessment):

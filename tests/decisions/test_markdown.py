@@ -12,7 +12,13 @@ from advisor.framework import default_framework
 from decisions.render.context import Snapshot, build_adr
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import inline, render_markdown
-from tests.decisions.conftest import HOSTILE, OUTCOME_ANSWERS, make_document
+from tests.decisions.conftest import (
+    BIDI_CONTROLS,
+    BIDI_TITLE,
+    HOSTILE,
+    OUTCOME_ANSWERS,
+    make_document,
+)
 
 MADR_SECTIONS = [
     "## Context and Problem Statement",
@@ -130,6 +136,27 @@ def test_hostile_text_cannot_change_the_structure():
     assert "\n---\n# Not a heading" not in markdown
     assert not re.search(r"^1\. not a list", markdown, re.MULTILINE)
     assert "http://127.0.0.1" not in markdown  # no bare link for renderers to follow
+
+
+def test_no_bidirectional_control_reaches_the_markdown():
+    hostile = make_document(
+        title=BIDI_TITLE,
+        context=f"Orders {BIDI_CONTROLS} needs a home.\n\n\u202e2. paragraph",
+        drivers=[BIDI_TITLE, f"\u2066- {BIDI_CONTROLS}"],
+        decision_makers=[BIDI_TITLE],
+        consulted=[BIDI_CONTROLS],
+        informed=["\u202eOps"],
+        team=BIDI_TITLE,
+    )
+
+    markdown = render_markdown(hostile)
+
+    assert not set(BIDI_CONTROLS) & set(markdown)
+    assert "# ADR-0007: Use serverless for Orders\n" in markdown
+    assert _front_matter(markdown)["decision-makers"] == ["Use serverless for Orders"]
+    # What a control hid at the start of a line is escaped once the control is gone.
+    assert "\n2\\. paragraph\n" in markdown
+    assert "\n- \\-\n" in markdown
 
 
 def test_hostile_text_shows_escaped_on_the_page():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from advisor.answers import MAX_ANSWERS_BYTES, AnswersError, parse_answers_text
 from advisor.engine import Recommendation, evaluate_raw
 from advisor.framework import Framework, FrameworkError, default_framework
 from advisor.management.output import write_binary
+from advisor.text import strip_bidi
 from decisions.render.context import (
     AdrDocument,
     Snapshot,
@@ -61,6 +63,14 @@ def _read(source: str) -> str:
         raise CommandError(f"{source}: is not UTF-8 text") from None
 
 
+def _same_file(first: str, second: str) -> bool:
+    """Whether two paths name one file, through symlinks, `..` and hard links alike."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # either does not exist (yet): they cannot be the same file
+        return False
+
+
 class Command(BaseCommand):
     help = "Score a file of answers (YAML or JSON, '-' for standard input) and print the result."
     # The command needs no database or URLs; a broken framework is reported as one line below.
@@ -84,6 +94,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         source: str = options["answers"]
         name = "standard input" if source == "-" else source
+        output = options.get("output")
+        if output and source != "-" and _same_file(source, output):
+            raise CommandError(f"{output}: is the answers file; write the result somewhere else")
         try:
             framework = default_framework()
             data = parse_answers_text(_read(source), name)
@@ -93,10 +106,13 @@ class Command(BaseCommand):
         for warning in result.warnings:
             # Unlikely answers are advised on all the same; standard error keeps stdout clean.
             self.stderr.write(f"warning: {', '.join(warning.questions)}: {warning.message}")
-        workload = options.get("workload") or (
-            "the workload"
-            if source == "-"
-            else Path(source).stem.replace("-", " ").replace("_", " ")
+        workload = strip_bidi(
+            options.get("workload")
+            or (
+                "the workload"
+                if source == "-"
+                else Path(source).stem.replace("-", " ").replace("_", " ")
+            )
         )
         content: bytes
         if options["format"] == "json":
@@ -109,7 +125,6 @@ class Command(BaseCommand):
                 content = render_pdf(_adr(framework, result, workload), paper=options["paper"])
             except PdfRenderError as exc:
                 raise CommandError(f"the PDF could not be rendered: {exc}") from None
-        output = options.get("output")
         if not output and options["format"] != "pdf":
             self.stdout.write(content.decode("utf-8"), ending="")
             return
