@@ -149,9 +149,10 @@ def cost_chart_svg(
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     return "\n".join(
         [
-            # Full width up to its natural size, height from the viewBox: a fixed height would
-            # leave a gap under a shrunken chart in WeasyPrint.
-            f'<svg xmlns="{SVG_NAMESPACE}" width="100%" style="max-width:{width}px" '
+            # Full width up to its natural size (app.css caps it; no style attribute, which the
+            # content security policy would refuse), height from the viewBox: a fixed height
+            # would leave a gap under a shrunken chart in WeasyPrint.
+            f'<svg xmlns="{SVG_NAMESPACE}" width="100%" class="cost-chart" '
             f'viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="{title_id} {desc_id}" font-family="{FONT_FAMILY}" '
             f'font-size="12" fill="{TEXT_COLOUR}">',

@@ -78,10 +78,19 @@ def anonymous_page(browser: Browser, live_server: Any) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Chromium reports every script, style or image the content security policy refused.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert not outside, f"the pages asked for something outside the live server: {outside}"
     assert not errors, f"JavaScript errors on the pages: {errors}"
+    assert not refused, f"the content security policy refused parts of the pages: {refused}"
 
 
 @pytest.fixture
