@@ -245,6 +245,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# A file missing from the manifest is linked by its plain name instead of failing the page.
+WHITENOISE_MANIFEST_STRICT = False
 
 # Everything an instance keeps between requests lives where every instance sees it: sessions in
 # the database, counters and rendered ADR PDFs in Redis or in database tables.

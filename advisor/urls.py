@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from advisor import views
+from advisor import errors, views
 from decisions import views as decision_views
 
 urlpatterns = [
@@ -30,4 +30,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    # Last: everything else is the portal's 404 (advisor/errors.py says why).
+    re_path(r"^(?P<path>.*)$", errors.unmatched),
 ]

@@ -101,3 +101,37 @@ def test_production_settings_load_when_complete():
     completed = _import_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.internal")
 
     assert completed.returncode == 0, completed.stderr
+
+
+def test_it_keeps_the_database_urls_options():
+    database = database_from_url("postgres://app@db.internal/advisor?sslmode=require")
+
+    assert database["OPTIONS"]["sslmode"] == "require"
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "500", "soon"])
+def test_it_refuses_a_pdf_budget_that_cannot_work(value):
+    completed = _import_settings(ADR_PDF_TIMEOUT=value)
+
+    assert completed.returncode != 0
+    assert "ADR_PDF_TIMEOUT must be" in completed.stderr
+
+
+def test_it_uses_redis_for_the_shared_caches_when_told_where():
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import advisor.settings as s; print(s.CACHES['default']['BACKEND'], "
+            "s.CACHES['pdf']['KEY_PREFIX'])",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/2"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert completed.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "pdf"]

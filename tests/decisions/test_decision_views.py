@@ -26,17 +26,6 @@ from tests.decisions.conftest import BIDI_CONTROLS, BIDI_TITLE
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def pdf_cache(settings, tmp_path):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pdf": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "pdf-cache"),
-        },
-    }
-
-
 def _client(user) -> Client:
     client = Client()
     client.force_login(user)
