@@ -68,7 +68,7 @@ def review_refusal(decision: Decision, user: User) -> str:
         return "Only architecture reviewers can do this."
     if decision.author_id == user.pk:
         return "Authors cannot review their own decision."
-    if decision.assessment_id and decision.assessment.owner_id == user.pk:
+    if decision.assessment is not None and decision.assessment.owner_id == user.pk:
         return (
             "You entered the answers this decision was made from; another reviewer must review it."
         )

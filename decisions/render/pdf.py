@@ -344,7 +344,7 @@ def _child(html: str, writer: int, parent: int, cpu_seconds: int) -> None:
 
 def _read_answer(reader: int, deadline: float) -> bytes | None:
     """Everything the child writes before it closes the pipe, or None when time runs out."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
