@@ -54,6 +54,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/wizard.py
 	$(BIN)/python benchmarks/adr.py
 	$(BIN)/python benchmarks/portal.py
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

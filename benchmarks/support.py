@@ -22,7 +22,7 @@ def production_environment(database_url: str | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advisor.settings")
     folder = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["PDF_CACHE_DIR"] = str(folder / "pdf-cache")
+    os.environ["STATIC_ROOT"] = str(folder / "static")
     os.environ["DEBUG"] = "0"
     os.environ["SECRET_KEY"] = "benchmark-only-" + "x" * 50
     os.environ["ALLOWED_HOSTS"] = "testserver"

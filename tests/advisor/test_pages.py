@@ -43,6 +43,19 @@ def test_it_refuses_a_wrong_password_and_keeps_the_username(client, alice):
     assert b"alert-danger" in response.content
 
 
+def test_it_pauses_sign_in_after_too_many_wrong_passwords(client, alice, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "alice", "password": "nope"})
+
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct horse 42"})
+
+    assert response.status_code == 429
+    assert b"Too many failed sign-ins" in response.content
+    assert b"<strong>alice</strong>" in response.content
+    assert "_auth_user_id" not in client.session
+
+
 def test_it_shows_every_question_from_the_framework(client, alice, framework):
     client.force_login(alice)
 
