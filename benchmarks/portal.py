@@ -22,7 +22,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import median_seconds, production_environment, setup_django  # noqa: E402
+from support import (  # noqa: E402
+    collect_static,
+    median_seconds,
+    production_environment,
+    setup_django,
+)
 
 DECISIONS = 10_000
 WORKLOADS = (
@@ -61,6 +66,7 @@ def database() -> Iterator[str]:
 
         django.setup()
         call_command("migrate", verbosity=0)
+        collect_static()
         yield "PostgreSQL"
     finally:
         from django.db import connections
