@@ -1,13 +1,20 @@
-"""The database tables behind the shared caches (counters, rendered PDFs) when no Redis is
-configured. `createcachetable` creates only the tables the settings name and skips existing
-ones, so running it again or with Redis configured does nothing."""
+"""The database tables behind the shared caches (counters, render slots, PDFs).
+
+Created whatever the settings say today: an install migrated with REDIS_URL set must still work
+if it is later run without Redis. `createcachetable` skips tables that exist. The names are
+those `shared_cache` is given in advisor/settings.py.
+"""
 
 from django.core.management import call_command
 from django.db import migrations
 
+CACHE_TABLES = ("advisor_cache", "advisor_pdf_cache")
+
 
 def create_cache_tables(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    call_command(
+        "createcachetable", *CACHE_TABLES, database=schema_editor.connection.alias, verbosity=0
+    )
 
 
 class Migration(migrations.Migration):
