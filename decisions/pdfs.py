@@ -4,7 +4,8 @@ worker has rendered it, otherwise rendered here within the budget.
 Renders are the one costly thing a signed-in person can ask for, so they are bounded: at most
 ADR_PDF_CONCURRENCY run at once across every instance (slots in the shared cache), and a render
 that failed or ran out of time is remembered for that exact input, so asking again costs
-nothing until the decision changes.
+nothing until the decision changes. Two requests for the same PDF render it once: the second
+waits for the first's.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 KEEP_PDF_SECONDS = 60 * 60 * 24 * 30
 REMEMBER_FAILURE_SECONDS = 60 * 60 * 24
 SLOT_KEY = "adr-pdf-slot:{}"
+RENDERING_KEY = "{}:rendering"
 
 Outcome = Literal["hit", "rendered", "failed", "busy"]
 
@@ -81,18 +83,42 @@ def decision_pdf(document: AdrDocument, paper: Paper, *, wait_seconds: float = 0
         return PdfResult("hit", pdf)
     if cache.get(_failure_key(key)) is not None:
         return PdfResult("failed")
-    with render_slot(wait_seconds) as got_slot:
-        if not got_slot:
-            return PdfResult("busy")
-        # Another instance may have finished it while this one waited for a slot.
+    claim = RENDERING_KEY.format(key)
+    locks = caches["default"]
+    if not locks.add(claim, 1, timeout=int(settings.ADR_PDF_TIMEOUT) + 15):
+        # Someone is rendering this very PDF: wait for theirs rather than render it twice.
+        return _wait_for(key, settings.ADR_PDF_TIMEOUT + 2)
+    try:
+        with render_slot(wait_seconds) as got_slot:
+            if not got_slot:
+                return PdfResult("busy")
+            # Another instance may have finished it while this one waited for a slot.
+            pdf = cache.get(key)
+            if pdf is not None:
+                return PdfResult("hit", pdf)
+            try:
+                pdf = render_pdf(document, paper=paper, timeout=settings.ADR_PDF_TIMEOUT)
+            except PdfRenderError as error:
+                log.error(
+                    "ADR PDF render failed", extra={"adr": document.adr_id, "error": str(error)}
+                )
+                cache.set(_failure_key(key), str(error), timeout=REMEMBER_FAILURE_SECONDS)
+                return PdfResult("failed")
+        cache.set(key, pdf, timeout=KEEP_PDF_SECONDS)
+        return PdfResult("rendered", pdf)
+    finally:
+        locks.delete(claim)
+
+
+def _wait_for(key: str, seconds: float) -> PdfResult:
+    """The PDF another request is rendering, once it lands in the cache."""
+    cache = caches["pdf"]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
         pdf = cache.get(key)
         if pdf is not None:
             return PdfResult("hit", pdf)
-        try:
-            pdf = render_pdf(document, paper=paper, timeout=settings.ADR_PDF_TIMEOUT)
-        except PdfRenderError as error:
-            log.error("ADR PDF render failed", extra={"adr": document.adr_id, "error": str(error)})
-            cache.set(_failure_key(key), str(error), timeout=REMEMBER_FAILURE_SECONDS)
+        if cache.get(_failure_key(key)) is not None:
             return PdfResult("failed")
-    cache.set(key, pdf, timeout=KEEP_PDF_SECONDS)
-    return PdfResult("rendered", pdf)
+    return PdfResult("busy")

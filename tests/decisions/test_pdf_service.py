@@ -4,6 +4,7 @@ render remembered for that exact input, and PDFs made ahead of time by the worke
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from django.core.cache import caches
@@ -15,7 +16,8 @@ from pypdf import PdfReader
 
 from decisions.documents import adr_document
 from decisions.models import Decision
-from decisions.pdfs import render_slot
+from decisions.pdfs import RENDERING_KEY, render_slot
+from decisions.pdfs import decision_pdf as cached_pdf
 from decisions.render.pdf import pdf_cache_key
 from decisions.services import decision_edit
 from tests.decisions.conftest import make_decision
@@ -116,3 +118,19 @@ def test_a_draft_is_not_queued_for_the_worker(alice, team, django_capture_on_com
         make_decision(alice, team, status="draft")
 
     assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_request_for_a_pdf_being_rendered_waits_for_it(alice, team):
+    decision = make_decision(alice, team)
+    document = adr_document(decision)
+    key = pdf_cache_key(document, "a4")
+    # Another request holds the claim on this PDF and finishes it a moment later.
+    assert caches["default"].add(RENDERING_KEY.format(key), 1)
+    finisher = threading.Timer(0.5, lambda: caches["pdf"].set(key, b"%PDF-theirs"))
+    finisher.start()
+
+    result = cached_pdf(document, "a4")
+
+    finisher.join()
+    assert (result.outcome, result.pdf) == ("hit", b"%PDF-theirs")
