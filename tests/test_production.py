@@ -172,3 +172,15 @@ def test_with_debug_off_a_server_error_is_logged_as_json_and_the_page_says_nothi
     assert error["level"] == "ERROR"
     assert error["path"] == "/boom/" and error["status"] == 500
     assert "RuntimeError: boom: the failure the log must show" in error["exception"]
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy():
+    policy = Client().get(reverse("login"))["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in policy
