@@ -17,10 +17,12 @@ from decisions.models import (
     AuditEntry,
     Comment,
     Decision,
+    DecisionLink,
     DecisionSequence,
     Flag,
     Review,
     Revision,
+    Tag,
 )
 
 _M = TypeVar("_M", bound=models.Model)
@@ -89,3 +91,15 @@ class FlagAdmin(ReadOnlyAdmin[Flag]):
 @admin.register(DecisionSequence)
 class DecisionSequenceAdmin(ReadOnlyAdmin[DecisionSequence]):
     list_display = ["pk", "last"]
+
+
+@admin.register(Tag)
+class TagAdmin(ReadOnlyAdmin[Tag]):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(DecisionLink)
+class DecisionLinkAdmin(ReadOnlyAdmin[DecisionLink]):
+    list_display = ["source", "kind", "target"]
+    list_filter = ["kind"]

@@ -2,8 +2,39 @@
 
 from __future__ import annotations
 
-from decisions.models import Decision
-from decisions.render.context import AdrDocument, Snapshot
+from collections.abc import Callable
+
+from decisions.models import Decision, DecisionLink
+from decisions.render.context import AdrDocument, AdrLink, Snapshot
+
+# How a link reads from each end: the source says the first, the target the second.
+LINK_LABELS = {
+    DecisionLink.Kind.RELATES_TO: ("Relates to", "Relates to"),
+    DecisionLink.Kind.AMENDS: ("Amends", "Amended by"),
+    DecisionLink.Kind.DEPENDS_ON: ("Depends on", "Needed by"),
+}
+
+
+def adr_links(
+    decision: Decision, filename: Callable[[Decision], str] | None = None
+) -> list[AdrLink]:
+    """The decision's links both ways, in a fixed order; `filename` names the other file in an
+    export."""
+    found = []
+    for link in decision.links.select_related("target"):
+        found.append((LINK_LABELS[DecisionLink.Kind(link.kind)][0], link.target))
+    for link in decision.linked_from.select_related("source"):
+        found.append((LINK_LABELS[DecisionLink.Kind(link.kind)][1], link.source))
+    found.sort(key=lambda pair: (pair[1].number, pair[0]))
+    return [
+        AdrLink(
+            label=label,
+            adr_id=other.adr_id,
+            title=other.title,
+            filename=filename(other) if filename else "",
+        )
+        for label, other in found
+    ]
 
 
 def adr_document(decision: Decision) -> AdrDocument:
@@ -18,5 +49,8 @@ def adr_document(decision: Decision) -> AdrDocument:
         informed=decision.informed,
         context=decision.context,
         drivers=decision.drivers,
-        snapshot=Snapshot.model_validate(decision.snapshot),
+        snapshot=Snapshot.model_validate(decision.snapshot) if decision.snapshot else None,
+        body=decision.body,
+        tags=[tag.name for tag in decision.tags.all()],
+        links=adr_links(decision),
     )

@@ -38,10 +38,9 @@ PAGE_SIZE = 25
 SEARCH_CONFIG = "english"
 # PostgreSQL only. A GIN index on exactly this expression would spare the per-row to_tsvector;
 # benchmarks/portal.py measures the search with and without one.
-SEARCH_VECTOR = (
-    SearchVector("title", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("context", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("outcome", weight="C", config=SEARCH_CONFIG)
+# Migration 0010 indexes this expression; change both together.
+SEARCH_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+    "search_text", weight="B", config=SEARCH_CONFIG
 )
 # The fields that narrow the log; `sort` and `page` only order and page it.
 FILTERS = ("q", "status", "team", "outcome", "from", "to")
@@ -116,7 +115,11 @@ class LogFilterForm(forms.Form):
         max_length=200,
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "class": "form-control", "placeholder": "Title or context"}
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": "Words anywhere in the ADR",
+            }
         ),
     )
     status = forms.ChoiceField(
@@ -168,7 +171,8 @@ class LogFilterForm(forms.Form):
 
 
 def search_decisions(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]:
-    """Decisions matching every word of q in the title, the context or the outcome.
+    """Decisions matching every word of q in the title or the rest of the ADR (`search_text`:
+    context, drivers, people, patterns, anti-patterns and services, the body of a free-form one).
 
     PostgreSQL: full-text search (websearch syntax, stemmed) ranked best first, the title
     weighing most. Elsewhere each word must appear somewhere, case-insensitively, unranked.
@@ -185,9 +189,7 @@ def search_decisions(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
             .order_by("-rank", "-number")
         )
     for word in q.split():
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(context__icontains=word) | Q(outcome__icontains=word)
-        )
+        queryset = queryset.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
     return queryset
 
 

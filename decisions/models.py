@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -36,8 +38,9 @@ class Decision(models.Model):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
     )
-    # The recommended outcome, copied out of the snapshot so the log can filter and count by it.
-    outcome = models.CharField(max_length=20, db_index=True)
+    # The recommended outcome, copied out of the snapshot so the log can filter and count by it;
+    # empty for a free-form decision.
+    outcome = models.CharField(max_length=20, db_index=True, blank=True)
     # Bumped by every edit; an edit based on an older version is refused (optimistic locking).
     version = models.PositiveIntegerField(default=1)
     # Bumped each time the decision goes back to draft: approvals from an earlier round of review
@@ -58,7 +61,21 @@ class Decision(models.Model):
     informed = models.JSONField(default=list, blank=True)
     # What was decided, frozen at creation: the recommendation, the outcomes as described then,
     # the answers and the framework id and version. The ADR renders this; it never re-scores.
-    snapshot = models.JSONField()
+    # None for a free-form decision (imported, or written by hand), whose `body` says it all.
+    snapshot = models.JSONField(null=True, blank=True)
+    # A free-form decision's sections after the drivers (options, outcome, consequences...), as
+    # Markdown. Empty for a questionnaire-made decision, whose sections come from the snapshot.
+    body = models.TextField(blank=True)
+    tags: models.ManyToManyField[Tag, Any] = models.ManyToManyField(
+        "Tag", blank=True, related_name="decisions"
+    )
+    # Every word the log's search looks at beyond the title: context, drivers, people, the
+    # patterns and anti-patterns with their services, the body. Kept by the services on write.
+    search_text = models.TextField(blank=True, editable=False)
+    # Where an imported decision came from, and what the import could not map (a status it did
+    # not know, a link it could not resolve).
+    imported_from = models.CharField(max_length=300, blank=True)
+    import_note = models.TextField(blank=True)
     decided_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,6 +106,47 @@ class Decision(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("decision_detail", args=[self.number])
 
+    @property
+    def free_form(self) -> bool:
+        return self.snapshot is None
+
+
+class Tag(models.Model):
+    """A word a team files decisions under ("payments", "data", "security")."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DecisionLink(models.Model):
+    """A relation between two decisions beyond supersession, which `superseded_by` holds."""
+
+    class Kind(models.TextChoices):
+        RELATES_TO = "relates_to", "Relates to"
+        AMENDS = "amends", "Amends"
+        DEPENDS_ON = "depends_on", "Depends on"
+
+    source = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="links")
+    target = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="linked_from")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["kind", "target__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="one_link_per_kind"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="no_link_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
 
 class Revision(models.Model):
     """The editable text of a decision as it was after one save. Never changed afterwards."""
@@ -102,6 +160,7 @@ class Revision(models.Model):
     decision_makers = models.JSONField(default=list)
     consulted = models.JSONField(default=list)
     informed = models.JSONField(default=list)
+    body = models.TextField(blank=True)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -26,10 +26,12 @@ from decisions.models import (
     Flag,
     Review,
     Revision,
+    Tag,
 )
 from decisions.render.context import Snapshot
 from decisions.render.html import comment_to_html
 from decisions.roles import acts_for_team, edit_refusal, hide_comment_refusal, review_refusal
+from decisions.search import decision_search_text
 from decisions.tasks import PRERENDERED, prerender_decision_pdf
 
 SLUG_LENGTH = 60
@@ -124,8 +126,32 @@ def _revision(decision: Decision, actor: User, note: str = "") -> Revision:
         decision_makers=decision.decision_makers,
         consulted=decision.consulted,
         informed=decision.informed,
+        body=decision.body,
         note=note,
     )
+
+
+TAG_LENGTH = 50
+
+
+def clean_tags(names: list[str]) -> list[str]:
+    """Tags as stored: lower case, inner spaces as hyphens, no blanks or repeats, in order."""
+    cleaned: list[str] = []
+    for name in names:
+        tag = "-".join(name.strip().lower().split())[:TAG_LENGTH]
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _set_tags(decision: Decision, names: list[str]) -> None:
+    """Replace the decision's tags and refresh what the search reads, which includes them."""
+    tags = clean_tags(names)
+    for name in tags:
+        Tag.objects.get_or_create(name=name)
+    decision.tags.set(Tag.objects.filter(name__in=tags))
+    decision.search_text = decision_search_text(decision, tags)
+    decision.save(update_fields=["search_text"])
 
 
 @transaction.atomic
@@ -133,7 +159,7 @@ def decision_create(
     *,
     author: User,
     assessment: Assessment | None,
-    snapshot: Snapshot,
+    snapshot: Snapshot | None,
     title: str,
     context: str,
     drivers: list[str],
@@ -144,7 +170,10 @@ def decision_create(
     status: str = Status.PROPOSED,
     decided_on: dt.date | None = None,
     replaces: Decision | None = None,
+    body: str = "",
+    tags: list[str] | None = None,
 ) -> Decision:
+    """A new decision: from an assessment's snapshot, or free-form (no snapshot, a body)."""
     if status not in (Status.DRAFT, Status.PROPOSED):
         raise ValueError("a new decision starts as a draft or proposed")
     decision = Decision.objects.create(
@@ -155,27 +184,30 @@ def decision_create(
         author=author,
         team=team,
         assessment=assessment,
-        outcome=snapshot.recommendation.recommendation,
+        outcome=snapshot.recommendation.recommendation if snapshot else "",
         context=context,
         drivers=drivers,
         decision_makers=decision_makers,
         consulted=consulted,
         informed=informed,
-        snapshot=snapshot.model_dump(mode="json"),
+        snapshot=snapshot.model_dump(mode="json") if snapshot else None,
+        body=body,
         decided_on=decided_on or timezone.localdate(),
         replaces=replaces,
     )
-    recommendation = snapshot.recommendation
-    Flag.objects.bulk_create(
-        [
-            Flag(decision=decision, kind=Flag.Kind.PATTERN, entry_id=e.id, name=e.name)
-            for e in recommendation.patterns
-        ]
-        + [
-            Flag(decision=decision, kind=Flag.Kind.ANTI_PATTERN, entry_id=e.id, name=e.name)
-            for e in recommendation.anti_patterns
-        ]
-    )
+    if snapshot is not None:
+        recommendation = snapshot.recommendation
+        Flag.objects.bulk_create(
+            [
+                Flag(decision=decision, kind=Flag.Kind.PATTERN, entry_id=e.id, name=e.name)
+                for e in recommendation.patterns
+            ]
+            + [
+                Flag(decision=decision, kind=Flag.Kind.ANTI_PATTERN, entry_id=e.id, name=e.name)
+                for e in recommendation.anti_patterns
+            ]
+        )
+    _set_tags(decision, tags or [])
     _revision(decision, author, "created")
     _audit(decision, author, "created", "", status)
     return decision
@@ -359,8 +391,11 @@ def decision_edit(
     consulted: list[str],
     informed: list[str],
     note: str = "",
+    body: str | None = None,
+    tags: list[str] | None = None,
 ) -> Decision:
-    """Save new text as a new immutable revision. Refused when someone saved in between."""
+    """Save new text as a new immutable revision. Refused when someone saved in between.
+    `body` and `tags` left as None keep what the decision has."""
     decision = _locked(decision)
     if refusal := edit_refusal(decision, actor):
         raise TransitionError(refusal)
@@ -377,8 +412,11 @@ def decision_edit(
     decision.decision_makers = decision_makers
     decision.consulted = consulted
     decision.informed = informed
+    if body is not None:
+        decision.body = body
     decision.version += 1
     decision.save()
+    _set_tags(decision, tags if tags is not None else [t.name for t in decision.tags.all()])
     _revision(decision, actor, note)
     _audit(decision, actor, "edited", decision.status, decision.status, note)
     return decision

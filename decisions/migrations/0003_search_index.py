@@ -6,10 +6,17 @@ from django.db import migrations
 INDEX_NAME = "decision_search"
 
 
-def _index():  # the same expression the log searches with, so PostgreSQL can use it
-    from decisions.log import SEARCH_VECTOR
+def _index():
+    # The expression the log searched with when this migration was written, frozen here so a
+    # later change to the search (see 0010) cannot change what this step creates.
+    from django.contrib.postgres.search import SearchVector
 
-    return GinIndex(SEARCH_VECTOR, name=INDEX_NAME)
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("context", weight="B", config="english")
+        + SearchVector("outcome", weight="C", config="english")
+    )
+    return GinIndex(vector, name=INDEX_NAME)
 
 
 def add_index(apps, schema_editor):

@@ -86,6 +86,15 @@ def _shown_answer(question: Question, value: object) -> str:
     return format_answer(question, value)
 
 
+class AdrLink(_Frozen):
+    """A relation to another decision: "Relates to", "Amends", "Depends on" or their inverse."""
+
+    label: str
+    adr_id: str
+    title: str
+    filename: str = ""  # set in an export, where the other file sits beside this one
+
+
 class AdrDocument(_Frozen):
     """The editable fields of an ADR plus its snapshot: the renderers' only input."""
 
@@ -99,11 +108,20 @@ class AdrDocument(_Frozen):
     informed: list[str]
     context: str
     drivers: list[str]
-    snapshot: Snapshot
+    # None for a free-form decision (imported or written by hand): its `body` holds the
+    # sections after the drivers, as Markdown.
+    snapshot: Snapshot | None
+    body: str = ""
+    tags: list[str] = []
     # File names of the ADRs this one replaces and of the one that replaced it; only an export,
     # where those files sit beside it, links them.
     supersedes: list[str] = []
     superseded_by: list[str] = []
+    links: list[AdrLink] = []
+
+    @property
+    def free_form(self) -> bool:
+        return self.snapshot is None
 
     @property
     def adr_id(self) -> str:
@@ -155,7 +173,9 @@ class Adr:
 
     @property
     def snapshot(self) -> Snapshot:
-        return self.document.snapshot
+        snapshot = self.document.snapshot
+        assert snapshot is not None  # build_adr refuses a free-form document
+        return snapshot
 
 
 # How many items each list of the decision carries: the record is read in minutes.
@@ -239,7 +259,10 @@ def _by_specificity(entries: list[EntryResult]) -> list[EntryResult]:
 
 
 def build_adr(document: AdrDocument) -> Adr:
+    """The content of a questionnaire-made ADR (a free-form one has no snapshot to build from)."""
     snapshot = document.snapshot
+    if snapshot is None:
+        raise ValueError(f"{document.adr_id} is free-form: it has no assessment to build from")
     result = snapshot.recommendation
     outcomes = {outcome.id: outcome for outcome in snapshot.outcomes}
     chosen = outcomes[result.recommendation]

@@ -3,17 +3,19 @@
 Deterministic (same document, same bytes) and safe for any user text: every piece of user text
 is escaped for the Markdown context it lands in, so `#`, `---`, HTML, backticks or pipes can
 never change the document's structure. The output passes markdownlint's default rules (line
-length aside).
+length aside). A free-form ADR (imported or written by hand) has the same escaped opening and
+then its body, the Markdown its author wrote for the sections after the drivers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 from advisor.prose import join_words
 from advisor.text import strip_bidi
-from decisions.render.context import CHOSEN_PROS_AND_CONS, Adr, AdrDocument, build_adr
+from decisions.render.context import CHOSEN_PROS_AND_CONS, Adr, AdrDocument, AdrLink, build_adr
 
 # Characters that open emphasis, code, links, HTML, entities, strike-through or table cells
 # anywhere in a line. A backslash before ASCII punctuation is valid CommonMark and renders as
@@ -83,8 +85,7 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def _front_matter(adr: Adr) -> list[str]:
-    document = adr.document
+def _front_matter(document: AdrDocument, review_by: dt.date | None) -> list[str]:
     return [
         "---",
         f"status: {_yaml_string(document.status)}",
@@ -92,7 +93,8 @@ def _front_matter(adr: Adr) -> list[str]:
         f"decision-makers: {_yaml_list(document.decision_makers)}",
         f"consulted: {_yaml_list(document.consulted)}",
         f"informed: {_yaml_list(document.informed)}",
-        *([f"review-by: {adr.review_by.isoformat()}"] if adr.review_by else []),
+        *([f"review-by: {review_by.isoformat()}"] if review_by else []),
+        *([f"tags: {_yaml_list(document.tags)}"] if document.tags else []),
         *([f"supersedes: {_yaml_links(document.supersedes)}"] if document.supersedes else []),
         *(
             [f"superseded-by: {_yaml_links(document.superseded_by)}"]
@@ -108,19 +110,48 @@ def _section(lines: list[str], heading: str, body: list[str]) -> None:
 
 
 def render_markdown(document: AdrDocument) -> str:
-    adr = build_adr(document)
-    return "\n".join(_lines(adr)) + "\n"
+    if document.free_form:
+        return "\n".join(_free_form_lines(document)) + "\n"
+    return "\n".join(_lines(build_adr(document))) + "\n"
+
+
+def _opening(document: AdrDocument, review_by: dt.date | None) -> list[str]:
+    """Front matter, title, context and drivers: the part every ADR has, escaped line by line."""
+    lines = _front_matter(document, review_by)
+    lines.extend(["", f"# {inline(document.adr_id)}: {inline(document.title)}"])
+    _section(lines, "## Context and Problem Statement", [paragraphs(document.context)])
+    if document.drivers or not document.free_form:
+        _section(lines, "## Decision Drivers", _bullets(document.drivers))
+    return lines
+
+
+def link_lines(links: list[AdrLink]) -> list[str]:
+    """One bullet per related decision, a relative link when the other file is beside it."""
+    lines = []
+    for link in links:
+        name = f"{inline(link.adr_id)}: {inline(link.title)}"
+        target = f"[{name}]({link.filename})" if link.filename else name
+        lines.append(f"- {inline(link.label)} {target}")
+    return lines
+
+
+def _free_form_lines(document: AdrDocument) -> list[str]:
+    """A free-form ADR: the escaped opening, then its body as the Markdown it was written in
+    (the sections after the drivers are the author's own)."""
+    lines = _opening(document, None)
+    body = document.body.replace("\r\n", "\n").strip("\n")
+    if body.strip():
+        lines.extend(["", body])
+    if document.links:
+        _section(lines, "## Related Decisions", link_lines(document.links))
+    return lines
 
 
 def _lines(adr: Adr) -> list[str]:
     document = adr.document
     result = adr.recommendation
     snapshot = adr.snapshot
-    lines = _front_matter(adr)
-    lines.extend(["", f"# {inline(document.adr_id)}: {inline(document.title)}"])
-
-    _section(lines, "## Context and Problem Statement", [paragraphs(document.context)])
-    _section(lines, "## Decision Drivers", _bullets(document.drivers))
+    lines = _opening(document, adr.review_by)
     considered = [
         f"- {inline(option.outcome.name)}: {inline(option.outcome.summary)}"
         for option in adr.options
@@ -213,6 +244,8 @@ def _lines(adr: Adr) -> list[str]:
     if document.team:
         more += ["", f"Team: {inline(document.team)}."]
     _section(lines, "## More Information", more)
+    if document.links:
+        _section(lines, "### Related Decisions", link_lines(document.links))
     if adr.risks:
         risks = [f"- {inline(r.risk)} Mitigation: {inline(r.mitigation)}" for r in adr.risks]
         _section(lines, "### Risks and Mitigations", risks)

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from advisor.models import Assessment
-from decisions.models import AuditEntry, Comment, Decision
+from decisions.models import AuditEntry, Comment, Decision, DecisionLink
 from decisions.services import comment_hide, decision_approve, decision_comment
 from tests.decisions.conftest import make_decision
 
@@ -30,7 +30,9 @@ def one_of_each(alice, bob, rita, team):
     Assessment.objects.create(
         owner=alice, team=team, name="Orders", framework_id="default", framework_version="1"
     )
-    decision = make_decision(alice, team)
+    decision = make_decision(alice, team, tags=["payments"])
+    other = make_decision(alice, team, title="Queue the refunds")
+    DecisionLink.objects.create(source=other, target=decision, kind=DecisionLink.Kind.AMENDS)
     comment = decision_comment(decision=decision, actor=bob, body="Cost the peak")
     comment_hide(comment=comment, actor=bob)
     decision_approve(decision=decision, actor=rita)
