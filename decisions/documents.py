@@ -29,6 +29,7 @@ def adr_links(
     return [
         AdrLink(
             label=label,
+            number=other.number,
             adr_id=other.adr_id,
             title=other.title,
             filename=filename(other) if filename else "",

@@ -7,9 +7,26 @@ from django.contrib.auth.models import User
 
 from advisor.forms import UserTextField
 from advisor.models import Team
-from decisions.models import Decision
+from decisions.models import Decision, DecisionLink
 
 NAMES_HELP = "Names separated by commas."
+# Where a hand-written decision starts: MADR's sections after the drivers, to fill in.
+BODY_TEMPLATE = """## Considered Options
+
+- The first option
+- The second option
+
+## Decision Outcome
+
+Chosen option: "The first option", because it meets the drivers best.
+
+### Consequences
+
+- Good, because ...
+- Bad, because ...
+
+## More Information
+"""
 
 
 def split_names(text: str) -> list[str]:
@@ -40,6 +57,11 @@ class DecisionTextForm(forms.Form):
     decision_makers = UserTextField(max_length=500, required=False, help_text=NAMES_HELP)
     consulted = UserTextField(max_length=500, required=False, help_text=NAMES_HELP)
     informed = UserTextField(max_length=500, required=False, help_text=NAMES_HELP)
+    tags = UserTextField(
+        max_length=300,
+        required=False,
+        help_text="Words to file it under, separated by commas (for example: payments, data).",
+    )
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
@@ -57,7 +79,20 @@ class DecisionTextForm(forms.Form):
             "decision_makers": split_names(data["decision_makers"]),
             "consulted": split_names(data["consulted"]),
             "informed": split_names(data["informed"]),
+            "tags": split_names(data["tags"]),
+            **({"body": data["body"]} if "body" in data else {}),
         }
+
+    def add_body(self) -> None:
+        """The sections after the drivers, for a decision without an assessment behind it."""
+        self.fields["body"] = UserTextField(
+            label="Options, outcome and consequences",
+            widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+            max_length=40_000,
+            required=False,
+            initial=BODY_TEMPLATE,
+            help_text="Markdown, in MADR's sections. HTML is shown as text.",
+        )
 
 
 class DecisionForm(DecisionTextForm):
@@ -73,14 +108,17 @@ class DecisionForm(DecisionTextForm):
         initial=Decision.Status.PROPOSED,
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, free_form: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["team"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Team.objects.filter(members=user)
-        self.fields[
-            "drivers"
-        ].help_text = "One per line, drafted from the answers that weighed most."
+        if free_form:
+            self.add_body()
+        else:
+            self.fields[
+                "drivers"
+            ].help_text = "One per line, drafted from the answers that weighed most."
 
 
 class DecisionEditForm(DecisionTextForm):
@@ -93,6 +131,11 @@ class DecisionEditForm(DecisionTextForm):
         help_text="A short note for the history.",
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, free_form: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if free_form:
+            self.add_body()
 
 
 class CommentForm(forms.Form):
@@ -108,6 +151,19 @@ class CommentForm(forms.Form):
         reader users carry on where they were instead of at the top of the page."""
         self.fields["body"].widget.attrs["autofocus"] = True
         return self
+
+
+class LinkForm(forms.Form):
+    """Another decision this one relates to, amends or depends on, named by its number."""
+
+    kind = forms.ChoiceField(choices=DecisionLink.Kind.choices, label="This decision")
+    number = forms.IntegerField(min_value=1, label="ADR number")
+
+    def refusal(self) -> str:
+        return " ".join(
+            f"{self.fields[name].label}: {' '.join(map(str, errors))}"
+            for name, errors in self.errors.items()
+        )
 
 
 class ActionForm(forms.Form):

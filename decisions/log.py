@@ -30,7 +30,7 @@ from django_htmx.middleware import HtmxDetails
 from advisor.forms import UserTextField
 from advisor.framework import default_framework
 from advisor.models import Team
-from decisions.models import Decision
+from decisions.models import Decision, Tag
 from decisions.selectors import decisions_visible_to
 
 PAGE_SIZE = 25
@@ -43,7 +43,7 @@ SEARCH_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + Search
     "search_text", weight="B", config=SEARCH_CONFIG
 )
 # The fields that narrow the log; `sort` and `page` only order and page it.
-FILTERS = ("q", "status", "team", "outcome", "from", "to")
+FILTERS = ("q", "status", "team", "outcome", "tag", "from", "to")
 # Lifecycle order reads better than the alphabet: draft, proposed, accepted, ...
 STATUS_ORDER = Case(
     *[When(status=status, then=Value(i)) for i, status in enumerate(Decision.Status.values)]
@@ -65,7 +65,18 @@ SORT_CHOICES = [
     ("status", "Status"),
 ]
 # The list shows none of these; leaving them in the database keeps a page of 25 rows small.
-UNLISTED = ("snapshot", "context", "drivers", "decision_makers", "consulted", "informed")
+UNLISTED = (
+    "snapshot",
+    "context",
+    "drivers",
+    "decision_makers",
+    "consulted",
+    "informed",
+    "body",
+    "search_text",
+)
+# The outcome filter's choice for decisions without an assessment behind them.
+FREE_FORM = "none"
 DATES_REVERSED = "The end date is before the start date."
 
 
@@ -135,6 +146,13 @@ class LogFilterForm(forms.Form):
         widget=QuickSelect(attrs={"class": "form-select"}),
     )
     outcome = forms.ChoiceField(required=False, widget=QuickSelect(attrs={"class": "form-select"}))
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label="Any tag",
+        widget=QuickSelect(attrs={"class": "form-select"}),
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         choices=SORT_CHOICES,
@@ -148,14 +166,16 @@ class LogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
-        outcome.choices = [("", "Any outcome")] + [
-            (o.id, o.name) for o in default_framework().outcomes
+        outcome.choices = [
+            ("", "Any outcome"),
+            *[(o.id, o.name) for o in default_framework().outcomes],
+            (FREE_FORM, "Written by hand or imported"),
         ]
         # `from` is a Python keyword, so these two cannot be declared on the class.
         date = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
         self.fields["from"] = forms.DateField(label="Dated from", required=False, widget=date)
         self.fields["to"] = forms.DateField(label="Dated until", required=False, widget=date)
-        self.order_fields(["q", "status", "team", "outcome", "from", "to", "sort", "page"])
+        self.order_fields(["q", "status", "team", "outcome", "tag", "from", "to", "sort", "page"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -200,7 +220,10 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
     if data.get("team") is not None:
         queryset = queryset.filter(team=data["team"])
     if data.get("outcome"):
-        queryset = queryset.filter(outcome=data["outcome"])
+        outcome = "" if data["outcome"] == FREE_FORM else data["outcome"]
+        queryset = queryset.filter(outcome=outcome)
+    if data.get("tag") is not None:
+        queryset = queryset.filter(tags=data["tag"])
     if data.get("from"):
         queryset = queryset.filter(decided_on__gte=data["from"])
     if data.get("to"):
@@ -210,7 +233,7 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
         queryset = queryset.order_by(*SORTS[data["sort"]])
     elif not data.get("q"):
         queryset = queryset.order_by(*SORTS["-number"])
-    return queryset.defer(*UNLISTED)
+    return queryset.defer(*UNLISTED).prefetch_related("tags")
 
 
 def _shareable_url(request: Request) -> tuple[str, bool]:

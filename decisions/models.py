@@ -188,6 +188,9 @@ class AuditEntry(models.Model):
         "superseded": "marked it superseded",
         "edited": "edited it",
         "comment_hidden": "hid a comment",
+        "linked": "linked it",
+        "unlinked": "removed a link",
+        "imported": "imported it",
     }
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="audit")

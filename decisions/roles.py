@@ -81,9 +81,21 @@ def reassess_refusal(decision: Decision, user: User) -> str:
     """Why this person may not reassess (and so replace) the decision, or "" when they may."""
     if decision.status != Decision.Status.ACCEPTED:
         return "Only an accepted decision can be reassessed."
+    if decision.free_form:
+        return (
+            "This decision was not made with the questionnaire, so it has no answers to reassess."
+        )
     if not acts_for_team(user, decision):
         return "Only the decision's team can reassess it and replace it."
     return ""
+
+
+def link_refusal(decision: Decision, user: User) -> str:
+    """Why this person may not add or remove the decision's links, or "" when they may. Links
+    are filing, not text: the team and reviewers may keep them up to date in any status."""
+    if acts_for_team(user, decision) or is_reviewer(user) or user.is_staff:
+        return ""
+    return "Only the decision's team or an architecture reviewer can change its links."
 
 
 def hide_comment_refusal(comment: Comment, user: User | AnonymousUser) -> str:

@@ -22,6 +22,7 @@ from decisions.models import (
     AuditEntry,
     Comment,
     Decision,
+    DecisionLink,
     DecisionSequence,
     Flag,
     Review,
@@ -30,7 +31,13 @@ from decisions.models import (
 )
 from decisions.render.context import Snapshot
 from decisions.render.html import comment_to_html
-from decisions.roles import acts_for_team, edit_refusal, hide_comment_refusal, review_refusal
+from decisions.roles import (
+    acts_for_team,
+    edit_refusal,
+    hide_comment_refusal,
+    link_refusal,
+    review_refusal,
+)
 from decisions.search import decision_search_text
 from decisions.tasks import PRERENDERED, prerender_decision_pdf
 
@@ -420,6 +427,35 @@ def decision_edit(
     _revision(decision, actor, note)
     _audit(decision, actor, "edited", decision.status, decision.status, note)
     return decision
+
+
+@transaction.atomic
+def decision_link(*, decision: Decision, actor: User, target: Decision, kind: str) -> DecisionLink:
+    """Record that `decision` relates to, amends or depends on `target`."""
+    if refusal := link_refusal(decision, actor):
+        raise TransitionError(refusal)
+    if kind not in DecisionLink.Kind.values:
+        raise MissingInput("Choose how the decisions are related.")
+    if target.pk == decision.pk:
+        raise MissingInput("A decision cannot be linked to itself.")
+    link, created = DecisionLink.objects.get_or_create(source=decision, target=target, kind=kind)
+    if not created:
+        raise MissingInput(
+            f"{decision.adr_id} already {link.get_kind_display().lower()} {target.adr_id}."
+        )
+    note = f"{link.get_kind_display()} {target.adr_id}."
+    _audit(decision, actor, "linked", decision.status, decision.status, note)
+    return link
+
+
+@transaction.atomic
+def decision_unlink(*, link: DecisionLink, actor: User) -> None:
+    decision = link.source
+    if refusal := link_refusal(decision, actor):
+        raise TransitionError(refusal)
+    note = f"No longer {link.get_kind_display().lower()} {link.target.adr_id}."
+    link.delete()
+    _audit(decision, actor, "unlinked", decision.status, decision.status, note)
 
 
 def allowed_actions(decision: Decision, actor: User) -> list[str]:

@@ -7,6 +7,7 @@ from decisions import export, log, views
 urlpatterns = [
     path("", log.decision_list, name="decision_list"),
     path("export.zip", export.decisions_export, name="decisions_export"),
+    path("new/", views.decision_write, name="decision_write"),
     path("new/<int:assessment_pk>/", views.decision_new, name="decision_new"),
     path("<int:number>/", views.decision_detail, name="decision_detail"),
     path("<int:number>/adr.md", views.decision_markdown, name="decision_markdown"),
@@ -18,6 +19,12 @@ urlpatterns = [
         "<int:number>/comments/<int:comment_pk>/hide/",
         views.comment_hide_view,
         name="comment_hide",
+    ),
+    path("<int:number>/links/", views.decision_link_view, name="decision_link"),
+    path(
+        "<int:number>/links/<int:link_pk>/remove/",
+        views.decision_unlink_view,
+        name="decision_unlink",
     ),
     path("<int:number>/history/", views.decision_history, name="decision_history"),
     path("<int:number>/reassess/", views.decision_reassess, name="decision_reassess"),

@@ -12,10 +12,11 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
+from advisor.models import Team
 from advisor.selectors import assessments_visible_to
 from advisor.services import assessment_reassess
 from decisions.documents import adr_document
-from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionForm
+from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionForm, LinkForm
 from decisions.history import revision_diff
 from decisions.models import Decision
 from decisions.pdfs import decision_pdf as cached_pdf
@@ -23,7 +24,7 @@ from decisions.render.context import Snapshot, default_context, default_drivers,
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PAPERS
-from decisions.roles import edit_refusal, hide_comment_refusal, reassess_refusal
+from decisions.roles import edit_refusal, hide_comment_refusal, link_refusal, reassess_refusal
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
@@ -38,8 +39,10 @@ from decisions.services import (
     decision_comment,
     decision_create,
     decision_edit,
+    decision_link,
     decision_request_changes,
     decision_transition,
+    decision_unlink,
 )
 from decisions.throttle import comment_refusal, comment_wait
 
@@ -118,6 +121,36 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
     return render(request, "decisions/decision_new.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_write(request: Request) -> HttpResponse:
+    """Create a free-form ADR: no assessment behind it, its sections written by hand."""
+    initial: dict[str, object] = {
+        "decision_makers": request.user.get_full_name() or request.user.get_username()
+    }
+    teams = Team.objects.filter(members=request.user)
+    if teams.count() == 1:
+        initial["team"] = teams.first()
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        free_form=True,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        decision = decision_create(
+            author=request.user,
+            assessment=None,
+            snapshot=None,
+            team=data["team"],
+            status=data["status"],
+            **form.text_fields(),
+        )
+        return redirect(decision)
+    return render(request, "decisions/decision_write.html", {"form": form})
+
+
 @require_GET
 @login_required
 def decision_detail(request: Request, number: int) -> HttpResponse:
@@ -193,10 +226,17 @@ def _timeline(decision: Decision, user: User) -> list[dict[str, Any]]:
 
 
 def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[str, Any]:
-    markdown = render_markdown(adr_document(decision))
+    document = adr_document(decision)
+    markdown = render_markdown(document)
     return {
         "decision": decision,
         "adr_html": markdown_to_html(markdown),
+        "tags": document.tags,
+        # Links both ways, as the ADR lists them; the ones this decision holds can be removed.
+        "links": document.links,
+        "outgoing": decision.links.select_related("target"),
+        "can_link": not link_refusal(decision, request.user),
+        "link_form": LinkForm(),
         "actions": allowed_actions(decision, request.user),
         "can_edit": not edit_refusal(decision, request.user),
         "can_reassess": not reassess_refusal(decision, request.user),
@@ -313,6 +353,43 @@ def comment_hide_view(request: Request, number: int, comment_pk: int) -> HttpRes
     return redirect(f"{decision.get_absolute_url()}#timeline")
 
 
+@require_POST
+@login_required
+def decision_link_view(request: Request, number: int) -> HttpResponse:
+    """Link this decision to another one the person can see, by its number."""
+    decision = _get_decision_for_user(request, number)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, decision, form.refusal(), status=400)
+    target = decisions_visible_to(request.user).filter(number=form.cleaned_data["number"]).first()
+    if target is None:
+        message = f"There is no ADR-{form.cleaned_data['number']:04d} you can see."
+        return _refused(request, decision, message, status=400)
+    try:
+        decision_link(
+            decision=decision, actor=request.user, target=target, kind=form.cleaned_data["kind"]
+        )
+    except MissingInput as exc:  # before TransitionError, of which it is a kind
+        return _refused(request, decision, str(exc), status=400)
+    except TransitionError as exc:
+        return _refused(request, decision, str(exc))
+    messages.success(request, f"Linked to {target.adr_id}.")
+    return redirect(f"{decision.get_absolute_url()}#links")
+
+
+@require_POST
+@login_required
+def decision_unlink_view(request: Request, number: int, link_pk: int) -> HttpResponse:
+    decision = _get_decision_for_user(request, number)
+    link = get_object_or_404(decision.links, pk=link_pk)
+    try:
+        decision_unlink(link=link, actor=request.user)
+    except TransitionError as exc:
+        return _refused(request, decision, str(exc))
+    messages.success(request, "The link is removed.")
+    return redirect(f"{decision.get_absolute_url()}#links")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def decision_edit_view(request: Request, number: int) -> HttpResponse:
@@ -326,9 +403,15 @@ def decision_edit_view(request: Request, number: int) -> HttpResponse:
         "decision_makers": ", ".join(decision.decision_makers),
         "consulted": ", ".join(decision.consulted),
         "informed": ", ".join(decision.informed),
+        "tags": ", ".join(tag.name for tag in decision.tags.all()),
+        "body": decision.body,
         "base_version": decision.version,
     }
-    form = DecisionEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = DecisionEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        free_form=decision.free_form,
+    )
     conflict = ""
     status = 200
     if request.method == "POST" and form.is_valid():

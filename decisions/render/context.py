@@ -90,6 +90,7 @@ class AdrLink(_Frozen):
     """A relation to another decision: "Relates to", "Amends", "Depends on" or their inverse."""
 
     label: str
+    number: int
     adr_id: str
     title: str
     filename: str = ""  # set in an export, where the other file sits beside this one

@@ -38,10 +38,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from advisor.charts import cost_chart_svg
 from advisor.prose import join_words
 from decisions.render.context import CHOSEN_PROS_AND_CONS, Adr, AdrDocument, build_adr
+from decisions.render.html import markdown_to_html
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[Paper, ...] = ("a4", "letter")
 TEMPLATE = "decisions/adr_print.html"
+FREE_FORM_TEMPLATE = "decisions/adr_print_free.html"
 # Bump when this module changes the PDF in a way the rendered HTML does not show (fetcher,
 # WeasyPrint options, post-processing), so cached PDFs are not served stale.
 RENDERER_VERSION = "1"
@@ -207,7 +209,14 @@ def _check_paper(paper: str) -> None:
 # What one record may put in front of the layout engine: enough for any real decision, and
 # small enough that the longest record renders well inside the budget. Older or imported
 # records beyond it are shortened in print, with a note; the Markdown keeps everything.
-PRINT_LIMITS = {"context": 20_000, "context_lines": 300, "list_items": 40, "item": 500}
+PRINT_LIMITS = {
+    "context": 20_000,
+    "context_lines": 300,
+    "body": 40_000,
+    "body_lines": 800,
+    "list_items": 40,
+    "item": 500,
+}
 SHORTENED = "[Shortened for print; the Markdown download has the full text.]"
 # Characters WeasyPrint or a reader should never see: C0 and C1 controls other than tab and
 # newline, the line and paragraph separators (a space before U+2029 crashes the layout), and
@@ -237,14 +246,12 @@ def _items(values: list[str]) -> list[str]:
     return [*kept, SHORTENED] if len(values) > limit else kept
 
 
-def _print_context(text: str) -> str:
+def _print_long(text: str, chars: int, lines: int) -> str:
     text = printable_text(text)
-    lines = text.split("\n")
-    shortened = len(text) > PRINT_LIMITS["context"] or len(lines) > PRINT_LIMITS["context_lines"]
-    if not shortened:
+    kept = text.split("\n")
+    if len(text) <= chars and len(kept) <= lines:
         return text
-    text = "\n".join(lines[: PRINT_LIMITS["context_lines"]])[: PRINT_LIMITS["context"]]
-    return f"{text}\n\n{SHORTENED}"
+    return "\n".join(kept[:lines])[:chars] + f"\n\n{SHORTENED}"
 
 
 def printable(document: AdrDocument) -> AdrDocument:
@@ -253,7 +260,10 @@ def printable(document: AdrDocument) -> AdrDocument:
         update={
             "title": _item(document.title),
             "team": _item(document.team) if document.team else document.team,
-            "context": _print_context(document.context),
+            "context": _print_long(
+                document.context, PRINT_LIMITS["context"], PRINT_LIMITS["context_lines"]
+            ),
+            "body": _print_long(document.body, PRINT_LIMITS["body"], PRINT_LIMITS["body_lines"]),
             "drivers": _items(document.drivers),
             "decision_makers": _items(document.decision_makers),
             "consulted": _items(document.consulted),
@@ -263,10 +273,15 @@ def printable(document: AdrDocument) -> AdrDocument:
 
 
 def print_html(document: AdrDocument, paper: Paper) -> str:
-    """The HTML that goes to WeasyPrint: every user string cleaned and autoescaped, only the
-    chart raw."""
+    """The HTML that goes to WeasyPrint: every user string cleaned and autoescaped; raw only
+    the chart (built and escaped by advisor.charts) or a free-form body (sanitised HTML)."""
     _check_paper(paper)
-    return render_to_string(TEMPLATE, _context(build_adr(printable(document)), paper))
+    document = printable(document)
+    if document.free_form:
+        body_html = markdown_to_html(document.body) if document.body.strip() else ""
+        context = {"document": document, "paper": paper, "body_html": body_html}
+        return render_to_string(FREE_FORM_TEMPLATE, context)
+    return render_to_string(TEMPLATE, _context(build_adr(document), paper))
 
 
 def pdf_cache_key(document: AdrDocument, paper: Paper) -> str:
