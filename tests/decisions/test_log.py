@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import re
 
 import pytest
@@ -19,7 +20,7 @@ from django.urls import reverse
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
 from advisor.models import Team
-from decisions.log import DATES_REVERSED, PAGE_SIZE, LogFilterForm, QuickSelect
+from decisions.log import DATES_REVERSED, PAGE_SIZE, SEARCH_VECTOR, LogFilterForm, QuickSelect
 from decisions.models import Decision
 from decisions.render.context import Snapshot
 from decisions.services import decision_create
@@ -481,3 +482,10 @@ def test_it_tells_htmx_which_filter_it_left_out(alice, log):
     assert f"Dated until: {DATES_REVERSED} This filter is left out." in htmx
     assert "This filter is left out." not in plain  # the page shows it beside the field
     assert DATES_REVERSED in plain
+
+
+def test_the_search_index_is_built_on_the_expression_the_log_searches():
+    migration = importlib.import_module("decisions.migrations.0010_search_whole_adr")
+
+    assert migration.VECTOR == SEARCH_VECTOR
+    assert migration.OLD_VECTOR != SEARCH_VECTOR
