@@ -14,6 +14,8 @@ def revision_text(revision: Revision) -> list[str]:
     lines += ["", f"Decision-makers: {', '.join(revision.decision_makers)}"]
     lines += [f"Consulted: {', '.join(revision.consulted)}"]
     lines += [f"Informed: {', '.join(revision.informed)}"]
+    if revision.body:
+        lines += ["", "Options, outcome and consequences:", *revision.body.splitlines()]
     return lines
 
 

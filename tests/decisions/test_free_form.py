@@ -230,3 +230,28 @@ def test_links_are_refused_to_outsiders_to_itself_and_to_what_one_cannot_see(
 def test_the_body_template_is_valid_madr_markdown():
     assert BODY_TEMPLATE.startswith("## Considered Options")
     assert "## Decision Outcome" in BODY_TEMPLATE
+
+
+def test_the_history_and_the_home_page_show_written_decisions(alice, team):
+    decision = _free_form(alice, team)
+    client = _client(alice)
+    client.post(
+        reverse("decision_edit", args=[decision.number]),
+        {
+            "title": decision.title,
+            "context": decision.context,
+            "drivers": "\n".join(decision.drivers),
+            "decision_makers": "Alice",
+            "tags": "messaging",
+            "body": BODY.replace("A managed queue", "A hosted queue"),
+            "base_version": decision.version,
+        },
+    )
+
+    history = client.get(
+        reverse("decision_history", args=[decision.number]), {"from": 1, "to": 2}
+    ).content.decode()
+    home = client.get(reverse("home")).content.decode()
+
+    assert "A hosted queue" in history and "A managed queue" in history
+    assert "?outcome=none" in home and "Written by hand or imported" in home
