@@ -5,7 +5,8 @@ Renders are the one costly thing a signed-in person can ask for, so they are bou
 ADR_PDF_CONCURRENCY run at once across every instance (slots in the shared cache), and a render
 that failed or ran out of time is remembered for that exact input, so asking again costs
 nothing until the decision changes. Two requests for the same PDF render it once: the second
-waits for the first's.
+is asked to come back shortly. No request ever waits on another, so renders hold at most
+ADR_PDF_CONCURRENCY workers; keep that below the number of web workers.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from decisions.render.pdf import Paper, PdfRenderError, pdf_cache_key, render_pd
 log = logging.getLogger(__name__)
 
 # A rendered PDF stays as long as its input does not change (the key is a hash of it); the
-# expiry only lets an unused one go. A failure is retried after a day, or sooner if a fix
-# changes the renderer version and so the key.
+# expiry only lets an unused one go. How long a failure is remembered depends on how likely
+# the same input is to fail again: WeasyPrint raising is certain to (until a fix changes the
+# renderer version and so the key); running out of time may be a busy moment; a child killed
+# from outside (the out-of-memory killer, an operator) is remembered only long enough to stop
+# a retry loop.
 KEEP_PDF_SECONDS = 60 * 60 * 24 * 30
-REMEMBER_FAILURE_SECONDS = 60 * 60 * 24
+REMEMBER_FAILURE_SECONDS = {"failed": 60 * 60 * 24, "timeout": 60 * 60, "crash": 60 * 10}
 SLOT_KEY = "adr-pdf-slot:{}"
 RENDERING_KEY = "{}:rendering"
 
@@ -86,8 +90,9 @@ def decision_pdf(document: AdrDocument, paper: Paper, *, wait_seconds: float = 0
     claim = RENDERING_KEY.format(key)
     locks = caches["default"]
     if not locks.add(claim, 1, timeout=int(settings.ADR_PDF_TIMEOUT) + 15):
-        # Someone is rendering this very PDF: wait for theirs rather than render it twice.
-        return _wait_for(key, settings.ADR_PDF_TIMEOUT + 2)
+        # Someone is rendering this very PDF: ask to come back for theirs rather than render it
+        # twice or hold a second worker while waiting.
+        return PdfResult("busy")
     try:
         with render_slot(wait_seconds) as got_slot:
             if not got_slot:
@@ -100,25 +105,13 @@ def decision_pdf(document: AdrDocument, paper: Paper, *, wait_seconds: float = 0
                 pdf = render_pdf(document, paper=paper, timeout=settings.ADR_PDF_TIMEOUT)
             except PdfRenderError as error:
                 log.error(
-                    "ADR PDF render failed", extra={"adr": document.adr_id, "error": str(error)}
+                    "ADR PDF render failed",
+                    extra={"adr": document.adr_id, "error": str(error), "kind": error.kind},
                 )
-                cache.set(_failure_key(key), str(error), timeout=REMEMBER_FAILURE_SECONDS)
+                remember = REMEMBER_FAILURE_SECONDS.get(error.kind, 60 * 10)
+                cache.set(_failure_key(key), str(error), timeout=remember)
                 return PdfResult("failed")
         cache.set(key, pdf, timeout=KEEP_PDF_SECONDS)
         return PdfResult("rendered", pdf)
     finally:
         locks.delete(claim)
-
-
-def _wait_for(key: str, seconds: float) -> PdfResult:
-    """The PDF another request is rendering, once it lands in the cache."""
-    cache = caches["pdf"]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
-        pdf = cache.get(key)
-        if pdf is not None:
-            return PdfResult("hit", pdf)
-        if cache.get(_failure_key(key)) is not None:
-            return PdfResult("failed")
-    return PdfResult("busy")

@@ -58,7 +58,12 @@ REFUSED = "The PDF renderer only loads data: URLs and the project's static files
 
 
 class PdfRenderError(Exception):
-    """The PDF could not be produced in time or at all; the message says which."""
+    """The PDF could not be produced in time or at all; the message says which, and `kind`
+    is "timeout", "crash" (the child died without answering) or "failed" (WeasyPrint raised)."""
+
+    def __init__(self, message: str, kind: str = "failed") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -226,12 +231,23 @@ _UNPRINTABLE = re.compile(
 )
 
 
-def printable_text(text: str) -> str:
-    """Text as it may go to WeasyPrint: NFC, separators as newlines, controls dropped."""
+# Layout time grows much faster than the length of a run without a break opportunity, above
+# all when it mixes scripts (20,000 alternating Latin and Hebrew letters: over a minute). A
+# zero-width space every so often gives the line breaker places to cut, and reads the same.
+# A free-form body is Markdown, where a table's rule or a link can be long without a space:
+# its runs are cut less often.
+UNBROKEN_RUN = 60
+UNBROKEN_MARKDOWN_RUN = 100
+
+
+def printable_text(text: str, run: int = UNBROKEN_RUN) -> str:
+    """Text as it may go to WeasyPrint: NFC, separators as newlines, controls dropped, long
+    unbroken runs given break opportunities."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    return _UNPRINTABLE.sub("", text)
+    text = _UNPRINTABLE.sub("", text)
+    return re.sub(rf"\S{{{run}}}", lambda match: match.group() + "\u200b", text)
 
 
 def _item(text: str) -> str:
@@ -246,8 +262,8 @@ def _items(values: list[str]) -> list[str]:
     return [*kept, SHORTENED] if len(values) > limit else kept
 
 
-def _print_long(text: str, chars: int, lines: int) -> str:
-    text = printable_text(text)
+def _print_long(text: str, chars: int, lines: int, run: int = UNBROKEN_RUN) -> str:
+    text = printable_text(text, run)
     kept = text.split("\n")
     if len(text) <= chars and len(kept) <= lines:
         return text
@@ -263,7 +279,12 @@ def printable(document: AdrDocument) -> AdrDocument:
             "context": _print_long(
                 document.context, PRINT_LIMITS["context"], PRINT_LIMITS["context_lines"]
             ),
-            "body": _print_long(document.body, PRINT_LIMITS["body"], PRINT_LIMITS["body_lines"]),
+            "body": _print_long(
+                document.body,
+                PRINT_LIMITS["body"],
+                PRINT_LIMITS["body_lines"],
+                UNBROKEN_MARKDOWN_RUN,
+            ),
             "drivers": _items(document.drivers),
             "decision_makers": _items(document.decision_makers),
             "consulted": _items(document.consulted),
@@ -392,9 +413,9 @@ def _render_with_budget(html: str, timeout: float) -> tuple[bytes, list[str]]:
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     if raw is None:
-        raise PdfRenderError(TIMED_OUT.format(timeout=timeout))
+        raise PdfRenderError(TIMED_OUT.format(timeout=timeout), "timeout")
     if not raw:
-        raise PdfRenderError(CRASHED.format(code=os.waitstatus_to_exitcode(status)))
+        raise PdfRenderError(CRASHED.format(code=os.waitstatus_to_exitcode(status)), "crash")
     answer_status, payload, refused = pickle.loads(raw)
     if answer_status != "ok":
         raise PdfRenderError(FAILED.format(error=payload))

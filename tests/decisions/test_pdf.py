@@ -352,3 +352,14 @@ def test_it_shortens_a_record_too_long_to_print_and_says_so() -> None:
     assert len(texts) <= 20
     assert "Shortened for print" in "\n".join(texts)
     assert pdf_module.SHORTENED not in render_markdown(document)
+
+
+def test_long_unbroken_text_gets_break_opportunities_before_layout() -> None:
+    # 20,000 alternating Latin and Hebrew letters took over a minute to lay out in one run.
+    document = make_document(title="a\u05d0" * 100, context="a\u05d0" * 10_000)
+
+    printed = pdf_module.printable(document)
+
+    for text in (printed.title, printed.context):
+        assert not re.search(r"\S{61}", text)
+        assert text.replace("\u200b", "").startswith("a\u05d0a\u05d0")

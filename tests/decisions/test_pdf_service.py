@@ -4,7 +4,7 @@ render remembered for that exact input, and PDFs made ahead of time by the worke
 from __future__ import annotations
 
 import io
-import threading
+import os
 
 import pytest
 from django.core.cache import caches
@@ -120,17 +120,47 @@ def test_a_draft_is_not_queued_for_the_worker(alice, team, django_capture_on_com
     assert not DBTaskResult.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_second_request_for_a_pdf_being_rendered_waits_for_it(alice, team):
+def test_a_second_request_for_a_pdf_being_rendered_comes_back_for_it(alice, team):
     decision = make_decision(alice, team)
     document = adr_document(decision)
     key = pdf_cache_key(document, "a4")
-    # Another request holds the claim on this PDF and finishes it a moment later.
+    # Another request holds the claim on this PDF...
     assert caches["default"].add(RENDERING_KEY.format(key), 1)
-    finisher = threading.Timer(0.5, lambda: caches["pdf"].set(key, b"%PDF-theirs"))
-    finisher.start()
 
-    result = cached_pdf(document, "a4")
+    waiting = cached_pdf(document, "a4")
+    # ...and finishes it.
+    caches["pdf"].set(key, b"%PDF-theirs")
+    caches["default"].delete(RENDERING_KEY.format(key))
+    later = cached_pdf(document, "a4")
 
-    finisher.join()
-    assert (result.outcome, result.pdf) == ("hit", b"%PDF-theirs")
+    assert (waiting.outcome, waiting.pdf) == ("busy", None)
+    assert (later.outcome, later.pdf) == ("hit", b"%PDF-theirs")
+
+
+def test_a_render_killed_from_outside_is_remembered_briefly_a_timeout_longer(
+    alice, team, settings, monkeypatch
+):
+    decision = make_decision(alice, team)
+    document = adr_document(decision)
+    key = pdf_cache_key(document, "a4")
+    remembered: dict[str, int] = {}
+    real_set = caches["pdf"].set
+
+    def note_expiry(cache_key, value, timeout=None):
+        remembered[cache_key] = timeout
+        real_set(cache_key, value, timeout=timeout)
+
+    monkeypatch.setattr(caches["pdf"], "set", note_expiry)
+    # The child dies without a word, as if the out-of-memory killer took it.
+    monkeypatch.setattr("decisions.render.pdf._write_pdf", lambda html: os._exit(9))
+    crashed = cached_pdf(document, "a4")
+    crash_expiry = remembered[f"{key}:failed"]
+    caches["pdf"].delete(f"{key}:failed")
+    monkeypatch.undo()
+    monkeypatch.setattr(caches["pdf"], "set", note_expiry)
+    settings.ADR_PDF_TIMEOUT = 0.001
+    timed_out = cached_pdf(document, "a4")
+
+    assert (crashed.outcome, timed_out.outcome) == ("failed", "failed")
+    assert crash_expiry == 600
+    assert remembered[f"{key}:failed"] == 3600
