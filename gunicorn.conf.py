@@ -17,11 +17,12 @@ graceful_timeout = 30
 # Recycle workers now and then, so a slow leak in a library cannot grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# The TLS proxy in front sets X-Forwarded-Proto; trust it only from these addresses.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's own use of X-Forwarded-Proto (the WSGI url_scheme). The app decides what it
+# believes from TRUSTED_PROXIES (advisor.middleware), whatever this says.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get(
+    "TRUSTED_PROXIES", "127.0.0.1"
+)
 accesslog = "-"
 errorlog = "-"
-access_log_format = (
-    '{"time": "%(t)s", "logger": "gunicorn.access", "method": "%(m)s", "path": "%(U)s", '
-    '"status": %(s)s, "bytes": "%(B)s", "ms": %(M)s, "remote": "%(h)s"}'
-)
+# One JSON object a line, whatever a request path holds (newlines, quotes, NUL).
+logger_class = "advisor.logs.GunicornJsonLogger"

@@ -4,6 +4,7 @@ sees them, private caching of signed-in pages, and the client address behind a p
 from __future__ import annotations
 
 from collections.abc import Callable
+from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from django.conf import settings
 from django.db import connection
@@ -88,16 +89,48 @@ class PrivateCacheMiddleware:
         return response
 
 
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+# Where no address can be read (a Unix socket with no proxy): one shared stand-in, so sign-in
+# throttling still counts per username rather than not at all.
+UNKNOWN_ADDRESS = "0.0.0.0"
+
+
+def _address(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        return ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: IPv4Address | IPv6Address | None) -> bool:
+    return address is not None and any(address in net for net in settings.TRUSTED_PROXIES)
+
+
+class ForwardedHeadersMiddleware:
+    """Drop X-Forwarded-For/-Proto/-Host unless the request comes from a trusted proxy, so a
+    caller cannot claim HTTPS or another address by sending them itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _trusted(_address(str(request.META.get("REMOTE_ADDR", "")))):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The caller's address: the peer, or with TRUSTED_PROXY_COUNT proxies in front, the entry
-    the outermost trusted proxy appended to X-Forwarded-For (earlier entries can be forged)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The caller's address: walking back from the peer through X-Forwarded-For, the first hop
+    that is not a trusted proxy (entries before it can be forged). Always a valid address."""
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    hops.append(str(request.META.get("REMOTE_ADDR", "")))
+    nearest = None
+    for text in reversed(hops):
+        address = _address(text)
+        if address is None:
+            break
+        nearest = address
+        if not _trusted(address):
+            break
+    return str(nearest) if nearest is not None else UNKNOWN_ADDRESS

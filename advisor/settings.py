@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[IPv4Network | IPv6Network]:
+    """Comma-separated addresses or networks (10.0.0.5, 10.0.0.0/24, ::1)."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks; got {item!r}"
+            ) from None
+    return networks
 
 
 def env_seconds(name: str, default: float, *, low: float, high: float) -> float:
@@ -105,6 +119,10 @@ def database_from_url(url: str) -> dict[str, Any]:
     config["PORT"] = str(config.get("PORT") or "")
     config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     config["CONN_HEALTH_CHECKS"] = True
+    # A server that accepts but never answers must not hold a worker (or the health probe)
+    # until gunicorn kills it; the URL's own connect_timeout wins.
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
     return config
 
 
@@ -133,9 +151,20 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-local-development-key-never-used-with-debug-off"
 
+# Django's own deploy check calls a key weak below 50 characters or 5 different ones.
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for DEBUG off: use at least 50 random characters, e.g. from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the portal's hosts when DEBUG is off, not *"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -160,6 +189,8 @@ WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 MIDDLEWARE = [
     # First, so a load balancer's probe needs neither an allowed Host nor HTTPS.
     "advisor.middleware.HealthCheckMiddleware",
+    # Before anything reads the scheme or the caller's address.
+    "advisor.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before sessions, so a NUL in a session cookie is never looked up.
     "advisor.middleware.RefuseNulMiddleware",
@@ -220,8 +251,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "advisor.middleware.client_ip"
 AXES_VERBOSE = False
-# How many proxies in front of the app append to X-Forwarded-For (0: use the peer address).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The addresses or networks of the proxies in front of the app. Only a request from one of
+# them may say, in X-Forwarded-For and X-Forwarded-Proto, who the caller is and whether it came
+# over HTTPS; from anyone else those headers are dropped (advisor.middleware).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -247,6 +280,8 @@ STORAGES = {
 }
 # A file missing from the manifest is linked by its plain name instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
+# Our static files are for our pages only.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # Everything an instance keeps between requests lives where every instance sees it: sessions in
 # the database, counters and rendered ADR PDFs in Redis or in database tables.
@@ -286,6 +321,11 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    if not TRUSTED_PROXIES:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER=1 needs TRUSTED_PROXIES (the TLS proxy's address), or any "
+            "client could claim HTTPS"
+        )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -323,7 +363,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # WeasyPrint reports every layout step at INFO; only its warnings are worth a line.
-        "weasyprint": {"level": "WARNING"},
+        # A missing glyph is a warning per character: 20,000 lines for one page of CJK text.
+        "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.utils import OperationalError
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from advisor.models import Team
@@ -149,7 +149,7 @@ def test_with_debug_off_a_server_error_is_logged_as_json_and_the_page_says_nothi
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "advisor.settings",
         "DEBUG": "0",
-        "SECRET_KEY": "x" * 60,
+        "SECRET_KEY": "k3y-for-tests-only-" + "abcdefghij" * 4,
         "ALLOWED_HOSTS": "advisor.internal",
         "PYTHONPATH": str(settings.BASE_DIR),
     }
@@ -184,3 +184,46 @@ def test_every_page_carries_a_strict_content_security_policy():
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe" not in policy
+
+
+@pytest.mark.django_db
+def test_a_caller_cannot_claim_https_or_another_address_unless_it_is_a_trusted_proxy(settings):
+    from ipaddress import ip_network
+
+    from advisor.middleware import client_ip
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = [ip_network("10.0.0.0/24")]
+    spoofed = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}
+
+    direct = Client(REMOTE_ADDR="127.0.0.1").get(reverse("login"), **spoofed)
+    proxied = Client(REMOTE_ADDR="10.0.0.7").get(reverse("login"), **spoofed)
+
+    assert direct.status_code == 301  # told to use HTTPS: its header was dropped
+    assert proxied.status_code == 200
+    factory = RequestFactory()
+    cases = {
+        ("127.0.0.1", "1.2.3.4"): "127.0.0.1",  # not a proxy: its header is ignored
+        ("10.0.0.7", "1.2.3.4"): "1.2.3.4",
+        ("10.0.0.7", "1.2.3.4, 10.0.0.9"): "1.2.3.4",  # two proxies deep
+        ("10.0.0.7", "not-an-ip"): "10.0.0.7",
+        ("", ""): "0.0.0.0",  # a Unix socket, nothing to go on
+    }
+    for (peer, forwarded), expected in cases.items():
+        request = factory.get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+        assert client_ip(request) == expected, (peer, forwarded)
+
+
+@pytest.mark.django_db
+def test_sign_in_throttling_holds_whatever_address_a_proxy_reports(django_user_model, settings):
+    from ipaddress import ip_network
+
+    settings.TRUSTED_PROXIES = [ip_network("127.0.0.1/32")]
+    django_user_model.objects.create_user("casey", password=PASSWORD)
+    client = Client(HTTP_X_FORWARDED_FOR="not-an-ip")
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "wrong")
+
+    assert _sign_in(client, PASSWORD).status_code == 429

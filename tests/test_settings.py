@@ -70,6 +70,9 @@ def test_it_refuses_a_bad_database_url(url):
         database_from_url(url)
 
 
+STRONG_KEY = "k3y-for-tests-only-" + "abcdefghij" * 4
+
+
 def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
     return subprocess.run(
@@ -91,14 +94,14 @@ def test_production_requires_a_secret_key():
 
 
 def test_production_requires_allowed_hosts():
-    completed = _import_settings(DEBUG="0", SECRET_KEY="x" * 60)
+    completed = _import_settings(DEBUG="0", SECRET_KEY=STRONG_KEY)
 
     assert completed.returncode != 0
     assert "ALLOWED_HOSTS must be set when DEBUG is off" in completed.stderr
 
 
 def test_production_settings_load_when_complete():
-    completed = _import_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="a.internal")
+    completed = _import_settings(DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="a.internal")
 
     assert completed.returncode == 0, completed.stderr
 
@@ -135,3 +138,28 @@ def test_it_uses_redis_for_the_shared_caches_when_told_where():
     )
 
     assert completed.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "pdf"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": "changeme"}, "SECRET_KEY is too weak"),
+        ({"SECRET_KEY": "x" * 60}, "SECRET_KEY is too weak"),
+        ({"ALLOWED_HOSTS": "*"}, "not *"),
+        ({"SECURE_PROXY_SSL_HEADER": "1"}, "needs TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXIES": "10.0.0.1,not-a-network"}, "TRUSTED_PROXIES must list"),
+    ],
+)
+def test_production_refuses_settings_that_would_be_unsafe(env, message):
+    completed = _import_settings(
+        **{"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "a.internal", **env}
+    )
+
+    assert completed.returncode != 0
+    assert message in completed.stderr
+
+
+def test_a_postgres_connection_gives_up_instead_of_hanging():
+    assert database_from_url("postgres://app@db/advisor")["OPTIONS"]["connect_timeout"] == 5
+    kept = database_from_url("postgres://app@db/advisor?connect_timeout=2")
+    assert str(kept["OPTIONS"]["connect_timeout"]) == "2"
