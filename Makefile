@@ -28,13 +28,18 @@ demo: $(BIN)/activate
 
 # Production: DEBUG off unless the environment says otherwise; SECRET_KEY and ALLOWED_HOSTS
 # must be set (see the README's "Deployment").
-serve: $(BIN)/activate
+# A missing .venv is created, but a start never reinstalls or upgrades packages on its own
+# (that is a release step: `make .venv/bin/activate`).
+serve:
+	@test -x $(BIN)/gunicorn || $(MAKE) $(BIN)/activate
+	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py check --deploy
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-0} exec $(BIN)/gunicorn --config gunicorn.conf.py advisor.wsgi
 
 # Renders PDFs of proposed and accepted decisions ahead of time; run one or more beside serve.
-worker: $(BIN)/activate
+worker:
+	@test -x $(BIN)/python || $(MAKE) $(BIN)/activate
 	DEBUG=$${DEBUG:-0} exec $(BIN)/python manage.py db_worker
 
 test: $(VENV)/.dev

@@ -297,8 +297,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # a download that finds none renders inline, so nothing waits on a missing worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Comments one person may post per minute (decisions.throttle).
+# Comments, and other changes (edits, reviews, lifecycle moves, links), one person may make per
+# minute (decisions.throttle).
 COMMENT_RATE_LIMIT = env_int("COMMENT_RATE_LIMIT", 5)
+CHANGE_RATE_LIMIT = env_int("CHANGE_RATE_LIMIT", 20)
 
 # Approvals from architecture reviewers a proposed decision needs before it is accepted.
 DECISION_APPROVALS_REQUIRED = env_int("DECISION_APPROVALS_REQUIRED", 1)

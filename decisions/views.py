@@ -44,7 +44,7 @@ from decisions.services import (
     decision_transition,
     decision_unlink,
 )
-from decisions.throttle import comment_refusal, comment_wait
+from decisions.throttle import change_refusal, change_wait, comment_refusal, comment_wait
 
 
 class Request(HttpRequest):
@@ -246,6 +246,12 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
     }
 
 
+def _throttled(request: Request, decision: Decision, wait: int, note: str = "") -> HttpResponse:
+    response = _refused(request, decision, change_refusal(wait), status=429, note=note)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _refused(
     request: Request, decision: Decision, message: str, status: int = 403, note: str = ""
 ) -> HttpResponse:
@@ -268,6 +274,8 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
         typed = request.POST.get("note", "")
         return _refused(request, decision, form.refusal(), status=422, note=typed)
     note, seen = form.cleaned_data["note"], form.cleaned_data["version"]
+    if wait := change_wait(request.user):
+        return _throttled(request, decision, wait, note)
     try:
         if action == "approve":
             done = decision_approve(
@@ -361,6 +369,8 @@ def decision_link_view(request: Request, number: int) -> HttpResponse:
     form = LinkForm(request.POST)
     if not form.is_valid():
         return _refused(request, decision, form.refusal(), status=400)
+    if wait := change_wait(request.user):
+        return _throttled(request, decision, wait)
     target = decisions_visible_to(request.user).filter(number=form.cleaned_data["number"]).first()
     if target is None:
         message = f"There is no ADR-{form.cleaned_data['number']:04d} you can see."
@@ -382,6 +392,8 @@ def decision_link_view(request: Request, number: int) -> HttpResponse:
 def decision_unlink_view(request: Request, number: int, link_pk: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
     link = get_object_or_404(decision.links, pk=link_pk)
+    if wait := change_wait(request.user):
+        return _throttled(request, decision, wait)
     try:
         decision_unlink(link=link, actor=request.user)
     except TransitionError as exc:
@@ -414,6 +426,17 @@ def decision_edit_view(request: Request, number: int) -> HttpResponse:
     )
     conflict = ""
     status = 200
+    if request.method == "POST" and form.is_valid() and (wait := change_wait(request.user)):
+        # The typed text stays in the form.
+        form.add_error(None, change_refusal(wait))
+        response = render(
+            request,
+            "decisions/decision_edit.html",
+            {"decision": decision, "form": form, "conflict": ""},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -296,3 +296,22 @@ def test_the_workload_name_reaches_the_adr_without_bidirectional_controls(tmp_pa
     assert "\u202e" not in out.getvalue() and "\u2067" not in out.getvalue()
     assert ": Use serverless for orders\n" in out.getvalue()
     assert ": Use serverless for Orders\n" in out.getvalue()
+
+
+def test_it_refuses_to_write_over_its_answers_read_from_standard_input(tmp_path):
+    path = _write(tmp_path, BASE_ANSWERS)
+    before = path.read_bytes()
+
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "advise", "-", "--output", str(path)],
+        stdin=path.open("rb"),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 1
+    assert "is the answers file" in completed.stderr
+    assert path.read_bytes() == before

@@ -240,3 +240,31 @@ def test_a_comment_is_hidden_once(alice, bob, sam, team):
     comment.refresh_from_db()
     assert comment.hidden_by == bob
     assert decision.audit.filter(action="comment_hidden").count() == 1
+
+
+def test_a_flood_of_lifecycle_moves_with_notes_is_refused_with_the_note_kept(
+    alice, team, settings, clock
+):
+    settings.CHANGE_RATE_LIMIT = 4
+    decision = make_decision(alice, team)
+    client = _client(alice)
+    moves = ["withdraw", "submit", "withdraw", "submit"]
+    for move in moves:
+        response = client.post(
+            reverse("decision_action", args=[decision.number, move]), {"note": "x" * 4800}
+        )
+        assert response.status_code == 302, move
+
+    refused = client.post(
+        reverse("decision_action", args=[decision.number, "withdraw"]),
+        {"note": "A note typed with care"},
+    )
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "10"
+    page = refused.content.decode()
+    assert "4 changes to decisions this minute" in page
+    assert "A note typed with care" in page
+    decision.refresh_from_db()
+    assert decision.status == "proposed"
+    assert decision.audit.filter(action__in=["withdrawn", "submitted"]).count() == 4

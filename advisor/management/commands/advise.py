@@ -64,10 +64,13 @@ def _read(source: str) -> str:
 
 
 def _same_file(first: str, second: str) -> bool:
-    """Whether two paths name one file, through symlinks, `..` and hard links alike."""
+    """Whether two paths name one file, through symlinks, `..` and hard links alike; `-` is
+    standard input, which may be that file redirected (`advise - --output a.yaml < a.yaml`)."""
     try:
+        if first == "-":
+            return os.path.samestat(os.fstat(sys.stdin.fileno()), os.stat(second))
         return os.path.samefile(first, second)
-    except OSError:  # either does not exist (yet): they cannot be the same file
+    except (OSError, ValueError):  # no such file (yet), or no real stdin: not the same file
         return False
 
 
@@ -95,7 +98,7 @@ class Command(BaseCommand):
         source: str = options["answers"]
         name = "standard input" if source == "-" else source
         output = options.get("output")
-        if output and source != "-" and _same_file(source, output):
+        if output and _same_file(source, output):
             raise CommandError(f"{output}: is the answers file; write the result somewhere else")
         try:
             framework = default_framework()
