@@ -227,3 +227,26 @@ def test_sign_in_throttling_holds_whatever_address_a_proxy_reports(django_user_m
         _sign_in(client, "wrong")
 
     assert _sign_in(client, PASSWORD).status_code == 429
+
+
+def test_the_access_log_is_one_json_object_a_line_whatever_the_path_holds(capsys):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from advisor.logs import GunicornJsonLogger
+
+    config = Config()
+    config.set("accesslog", "-")
+    logger = GunicornJsonLogger(config)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": '/a\n{"forged": 1}\x00', "REMOTE_ADDR": "::1"}
+
+    logger.access(
+        SimpleNamespace(status_code=404, sent=10), None, environ, dt.timedelta(milliseconds=3)
+    )
+
+    lines = [line for line in capsys.readouterr().out.splitlines() if line]
+    assert len(lines) == 1
+    entry = json.loads(lines[0])
+    assert entry["path"] == '/a\n{"forged": 1}\x00' and entry["status"] == 404
