@@ -1,0 +1,366 @@
+"""Importing ADRs: files written by adr-tools, MADR 2, 3 and 4 and log4brains, read one by one
+and imported as a set (a folder or a zip, from the command line or the staff page), all or
+nothing; and a round trip through this portal's own export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from decisions.adr_import import AdrFileError, map_status, parse_adr
+from decisions.models import (
+    Decision,
+)
+
+Status = Decision.Status
+
+# -- one file in each format ----------------------------------------------------------------------
+
+NYGARD = """# 1. Record architecture decisions
+
+Date: 2019-03-04
+
+## Status
+
+Accepted
+
+## Context
+
+We need to record the architectural decisions made on this project.
+
+## Decision
+
+We will use Architecture Decision Records, as described by Michael Nygard.
+
+## Consequences
+
+See Michael Nygard's article, linked above.
+"""
+
+NYGARD_SUPERSEDED = """# 2. Use PostgreSQL
+
+Date: 2019-04-01
+
+## Status
+
+Superseded by [4. Use hosted PostgreSQL](0004-use-hosted-postgresql.md)
+
+Amends [1. Record architecture decisions](0001-record-architecture-decisions.md)
+
+## Context
+
+We need a relational database.
+It has to be *open source*.
+
+## Decision
+
+We will run PostgreSQL ourselves:
+
+```sh
+# this comment is code, not a heading
+apt-get install postgresql
+```
+
+## Consequences
+
+Someone has to patch it.
+"""
+
+MADR_2 = """# Use Markdown Any Decision Records
+
+* Status: accepted
+* Deciders: Ann Architect, Ben Builder
+* Date: 2019-05-06
+
+Technical Story: the team keeps forgetting why things are the way they are.
+
+## Context and Problem Statement
+
+Which format and structure should these records follow?
+
+## Decision Drivers <!-- optional -->
+
+* easy to write
+* diffs that read
+  well in review
+
+## Considered Options
+
+* MADR
+* Nygard's format
+
+## Decision Outcome
+
+Chosen option: "MADR", because it has sections for the options.
+
+## Links
+
+* Relates to [ADR-0001](0001-record-architecture-decisions.md)
+* Refined by [ADR-0005](0005-cache-sessions-in-redis.md)
+"""
+
+MADR_3 = """---
+status: accepted
+date: 2020-02-03
+deciders: [Ann Architect]
+consulted: [DBA team]
+informed: [Everyone]
+---
+# Use hosted PostgreSQL
+
+## Context and Problem Statement
+
+Patching our own database costs a day a month.
+
+## Considered Options
+
+* Hosted PostgreSQL
+* Keep running it
+
+## Decision Outcome
+
+Chosen option: "Hosted PostgreSQL".
+"""
+
+MADR_4 = """---
+status: "proposed"
+date: 2024-06-30
+decision-makers:
+  - Cleo Coder
+consulted: []
+informed: ["Operations"]
+---
+
+# Cache sessions in Redis
+
+## Context and Problem Statement
+
+Sessions in the database slow every page.
+
+## Decision Drivers
+
+* page time under 100 ms
+
+## Decision Outcome
+
+Chosen option: Redis.
+
+### Consequences
+
+* Good, because pages are faster.
+"""
+
+LOG4BRAINS = """# Adopt log4brains
+
+- Status: accepted
+- Deciders: Cleo Coder, Dan Dev
+- Date: 2021-07-04
+- Tags: docs, tooling
+
+## Context and Problem Statement
+
+Nobody reads ADRs in a folder of Markdown files.
+
+## Decision Outcome
+
+Publish them with log4brains.
+"""
+
+FORMATS = {
+    "docs/adr/0001-record-architecture-decisions.md": NYGARD,
+    "docs/adr/0002-use-postgresql.md": NYGARD_SUPERSEDED,
+    "docs/adr/0003-use-markdown-any-decision-records.md": MADR_2,
+    "docs/adr/0004-use-hosted-postgresql.md": MADR_3,
+    "docs/adr/0005-cache-sessions-in-redis.md": MADR_4,
+    "docs/adr/20210704-adopt-log4brains.md": LOG4BRAINS,
+    # Not decisions: skipped.
+    "docs/adr/README.md": "# Decisions\n",
+    "docs/adr/index.md": "# Index\n",
+    "docs/adr/template.md": "# [short title]\n",
+    "docs/adr/adr-template.md": "# {short title}\n",
+}
+
+
+def _parse(path: str, text: str | bytes):
+    return parse_adr(path, text.encode() if isinstance(text, str) else text)
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return root
+
+
+def _zip(files: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+# -- reading one file (no database) ---------------------------------------------------------------
+
+
+def test_it_reads_an_adr_tools_file():
+    adr = _parse("docs/adr/0001-record-architecture-decisions.md", NYGARD)
+
+    assert (adr.number, adr.title, adr.status) == (1, "Record architecture decisions", "accepted")
+    assert adr.date == dt.date(2019, 3, 4)
+    assert adr.context == "We need to record the architectural decisions made on this project."
+    assert adr.body.startswith("## Decision\n\nWe will use Architecture Decision Records")
+    assert adr.body.endswith("## Consequences\n\nSee Michael Nygard's article, linked above.")
+    assert "## Status" not in adr.body and "Date:" not in adr.body
+    assert adr.links == [] and adr.unknown_status is None and adr.warnings == []
+
+
+def test_it_reads_the_links_in_an_adr_tools_status_section_and_leaves_code_alone():
+    adr = _parse("docs/adr/0002-use-postgresql.md", NYGARD_SUPERSEDED)
+
+    assert adr.status == "superseded"
+    assert [(link.kind, link.path, link.number, link.line) for link in adr.links] == [
+        ("amends", "docs/adr/0001-record-architecture-decisions.md", 1, 9),
+        ("superseded_by", "docs/adr/0004-use-hosted-postgresql.md", 4, 7),
+    ]
+    assert adr.context == "We need a relational database.\nIt has to be *open source*."
+    assert "# this comment is code, not a heading\n" in adr.body
+
+
+def test_it_reads_madr_2_bullets():
+    adr = _parse("docs/adr/0003-use-markdown-any-decision-records.md", MADR_2)
+
+    assert (adr.number, adr.status, adr.date) == (3, "accepted", dt.date(2019, 5, 6))
+    assert adr.decision_makers == ["Ann Architect", "Ben Builder"]
+    assert adr.drivers == ["easy to write", "diffs that read well in review"]
+    assert adr.body.startswith("Technical Story: the team keeps forgetting")
+    assert "## Considered Options" in adr.body and "## Links" not in adr.body
+    assert [(link.kind, link.number) for link in adr.links] == [
+        ("relates_to", 1),
+        ("relates_to", 5),
+    ]
+    assert [(w.line, w.message) for w in adr.warnings] == [
+        (31, "'refined by' is not a kind of link here; imported as 'relates to'")
+    ]
+
+
+def test_it_reads_madr_3_front_matter():
+    adr = _parse("0004-use-hosted-postgresql.md", MADR_3)
+
+    assert (adr.title, adr.status, adr.date) == (
+        "Use hosted PostgreSQL",
+        "accepted",
+        dt.date(2020, 2, 3),
+    )
+    assert (adr.decision_makers, adr.consulted, adr.informed) == (
+        ["Ann Architect"],
+        ["DBA team"],
+        ["Everyone"],
+    )
+    assert adr.context == "Patching our own database costs a day a month."
+    assert adr.body.startswith("## Considered Options")
+
+
+def test_it_reads_madr_4_front_matter():
+    adr = _parse("0005-cache-sessions-in-redis.md", MADR_4)
+
+    assert (adr.number, adr.status, adr.date) == (5, "proposed", dt.date(2024, 6, 30))
+    assert (adr.decision_makers, adr.consulted, adr.informed) == (
+        ["Cleo Coder"],
+        [],
+        ["Operations"],
+    )
+    assert adr.drivers == ["page time under 100 ms"]
+    assert adr.body == (
+        "## Decision Outcome\n\nChosen option: Redis.\n\n### Consequences\n\n"
+        "* Good, because pages are faster."
+    )
+
+
+def test_it_reads_a_log4brains_file_dated_by_its_name():
+    adr = _parse("20210704-adopt-log4brains.md", LOG4BRAINS.replace("- Date: 2021-07-04\n", ""))
+
+    assert (adr.number, adr.slug, adr.date) == (None, "adopt-log4brains", dt.date(2021, 7, 4))
+    assert adr.decision_makers == ["Cleo Coder", "Dan Dev"]
+    assert adr.tags == ["docs", "tooling"]
+    assert adr.body == "## Decision Outcome\n\nPublish them with log4brains."
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "known"),
+    [
+        ("Accepted", "accepted", True),
+        ("**Proposed**", "proposed", True),
+        ("rejected", "rejected", True),
+        ("Deprecated (2021-01-01)", "deprecated", True),
+        ("superseded by [ADR-0005](0005-example.md)", "superseded", True),
+        ("draft", "draft", True),
+        ("Trial", "proposed", False),
+        ("", "proposed", False),
+    ],
+)
+def test_it_maps_status_words_to_the_lifecycle(raw, status, known):
+    assert map_status(raw) == (status, known)
+
+
+def test_it_keeps_an_unknown_status_and_says_where_it_was():
+    adr = _parse("0007-x.md", "# 7. Try Kafka\n\nDate: 2020-01-01\n\n## Status\n\nTrial\n")
+
+    assert (adr.status, adr.raw_status) == ("proposed", "Trial")
+    assert adr.unknown_status is not None
+    assert str(adr.unknown_status) == (
+        "0007-x.md, line 7: status 'Trial' is not one this portal knows; imported as proposed"
+    )
+
+
+def test_it_leaves_the_date_empty_when_nothing_gives_one():
+    adr = _parse("0007-x.md", "# 7. Try Kafka\n\n## Status\n\nAccepted\n")
+
+    assert adr.date is None
+
+
+def test_it_refuses_a_file_without_a_title():
+    text = "---\nstatus: accepted\n---\n\n## Context\n\n```\n# not a title\n```\n"
+
+    with pytest.raises(AdrFileError) as error:
+        _parse("docs/0009-nothing.md", text)
+
+    assert str(error.value) == (
+        "docs/0009-nothing.md, line 4: has no title: no line starting with '# ' outside code"
+    )
+
+
+def test_it_refuses_bytes_that_are_not_utf_8():
+    with pytest.raises(AdrFileError) as error:
+        _parse("0001-cafe.md", b"# 1. Caf\n\n## Context\n\nIn the caf\xe9.\n")
+
+    assert str(error.value) == (
+        "0001-cafe.md, line 5: is not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    )
+
+
+def test_it_refuses_broken_front_matter_with_the_files_line():
+    with pytest.raises(AdrFileError) as error:
+        _parse("0001-x.md", "---\nstatus: accepted\ndate: [2020-01-01\n---\n# X\n")
+
+    assert str(error.value).startswith("0001-x.md, line 3: the front matter is not valid YAML")
+
+
+def test_it_refuses_yaml_aliases_in_front_matter():
+    with pytest.raises(AdrFileError, match="anchor or alias"):
+        _parse("0001-x.md", "---\nstatus: &s accepted\nnote: *s\n---\n# X\n")
+
+
+def test_it_leaves_out_front_matter_values_of_the_wrong_shape_and_says_so():
+    adr = _parse("0001-x.md", "---\nstatus: accepted\ndeciders: {a: 1}\ndate: soon\n---\n# X\n")
+
+    assert adr.decision_makers == [] and adr.date is None
+    assert [(w.line, w.message) for w in adr.warnings] == [
+        (3, "'deciders' must be a name or a list of names; left out"),
+        (4, "'date' 'soon' is not a date written as YYYY-MM-DD; left out"),
+    ]
