@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from decisions.adr_import import AdrFileError, map_status, parse_adr
+from decisions.adr_files import MAX_FILES, read_folder, read_zip
+from decisions.adr_import import AdrFileError, ImportRefused, map_status, parse_adr
 from decisions.models import (
     Decision,
 )
@@ -364,3 +366,61 @@ def test_it_leaves_out_front_matter_values_of_the_wrong_shape_and_says_so():
         (3, "'deciders' must be a name or a list of names; left out"),
         (4, "'date' 'soon' is not a date written as YYYY-MM-DD; left out"),
     ]
+
+
+# -- finding the files -----------------------------------------------------------------------------
+
+
+def test_it_finds_every_adr_in_a_folder_and_skips_indexes_and_templates(tmp_path):
+    _write(tmp_path, {**FORMATS, ".git/0001-hidden.md": "# Hidden\n", "notes.txt": "x"})
+
+    found = [source.path for source in read_folder(tmp_path)]
+
+    assert found == [
+        "docs/adr/0001-record-architecture-decisions.md",
+        "docs/adr/0002-use-postgresql.md",
+        "docs/adr/0003-use-markdown-any-decision-records.md",
+        "docs/adr/0004-use-hosted-postgresql.md",
+        "docs/adr/0005-cache-sessions-in-redis.md",
+        "docs/adr/20210704-adopt-log4brains.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../0001-escape.md", "docs/../../0001-escape.md", "/etc/0001-absolute.md", "C:/0001-x.md"],
+)
+def test_it_refuses_a_zip_with_paths_that_leave_the_archive(name):
+    with pytest.raises(ImportRefused) as error:
+        read_zip(_zip({"docs/0001-ok.md": NYGARD, name: NYGARD}))
+
+    assert [problem.path for problem in error.value.problems] == [name]
+
+
+def test_it_refuses_a_zip_holding_a_symbolic_link():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        link = zipfile.ZipInfo("docs/0001-link.md")
+        link.create_system = 3
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+
+    with pytest.raises(ImportRefused, match="is a symbolic link"):
+        read_zip(buffer.getvalue())
+
+
+def test_it_refuses_a_zip_with_too_many_files():
+    files = {f"docs/{n:04d}-x.md": "# X\n" for n in range(MAX_FILES + 1)}
+
+    with pytest.raises(ImportRefused, match=f"holds {MAX_FILES + 1:,} files"):
+        read_zip(_zip(files))
+
+
+def test_it_refuses_a_zip_that_unpacks_to_too_much():
+    with pytest.raises(ImportRefused, match="MB of files uncompressed"):
+        read_zip(_zip({"docs/0001-big.md": b"a" * (21 * 1024 * 1024)}))
+
+
+def test_it_refuses_what_is_not_a_zip():
+    with pytest.raises(ImportRefused, match="is not a readable zip file"):
+        read_zip(b"not a zip at all")
