@@ -179,6 +179,7 @@ class AuditEntry(models.Model):
 
     LABELS = {
         "created": "created it",
+        "imported": "imported it",
         "submitted": "proposed it for review",
         "withdrawn": "withdrew it to draft",
         "changes_requested": "requested changes",

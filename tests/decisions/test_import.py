@@ -11,12 +11,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from decisions.adr_files import MAX_FILES, read_folder, read_zip
 from decisions.adr_import import AdrFileError, ImportRefused, map_status, parse_adr
 from decisions.models import (
+    AuditEntry,
     Decision,
+    DecisionLink,
+    DecisionSequence,
+    Revision,
+    Tag,
 )
+from tests.decisions.conftest import make_decision
 
 Status = Decision.Status
 
@@ -424,3 +432,198 @@ def test_it_refuses_a_zip_that_unpacks_to_too_much():
 def test_it_refuses_what_is_not_a_zip():
     with pytest.raises(ImportRefused, match="is not a readable zip file"):
         read_zip(b"not a zip at all")
+
+
+# -- importing a set -------------------------------------------------------------------------------
+
+
+def _import(path: Path, *args: str) -> str:
+    out = io.StringIO()
+    call_command("import_decisions", str(path), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def admin(django_user_model):
+    return django_user_model.objects.create_user(
+        username="sam", password="pw-sam-1234", is_staff=True, is_superuser=True
+    )
+
+
+def _state() -> tuple:
+    """Everything an import writes, to compare before and after."""
+    return (
+        list(Decision.objects.values_list("number", "title", "status", "superseded_by")),
+        AuditEntry.objects.count(),
+        Revision.objects.count(),
+        DecisionLink.objects.count(),
+        Tag.objects.count(),
+        DecisionSequence.objects.values_list("last", flat=True).first(),
+    )
+
+
+@pytest.mark.django_db
+def test_it_imports_a_folder_of_every_format(tmp_path, admin, team):
+    out = _import(_write(tmp_path, FORMATS), "--team", "payments")
+
+    decisions = {d.number: d for d in Decision.objects.all()}
+    assert [(n, d.title, d.status, d.decided_on) for n, d in sorted(decisions.items())] == [
+        (1, "Record architecture decisions", Status.ACCEPTED, dt.date(2019, 3, 4)),
+        (2, "Use PostgreSQL", Status.SUPERSEDED, dt.date(2019, 4, 1)),
+        (3, "Use Markdown Any Decision Records", Status.ACCEPTED, dt.date(2019, 5, 6)),
+        (4, "Use hosted PostgreSQL", Status.ACCEPTED, dt.date(2020, 2, 3)),
+        (5, "Cache sessions in Redis", Status.PROPOSED, dt.date(2024, 6, 30)),
+        (6, "Adopt log4brains", Status.ACCEPTED, dt.date(2021, 7, 4)),
+    ]
+    assert all(d.team == team and d.author == admin and d.free_form for d in decisions.values())
+    assert decisions[2].superseded_by == decisions[4]
+    links = {
+        (link.source.number, link.kind, link.target.number) for link in DecisionLink.objects.all()
+    }
+    assert links == {(2, "amends", 1), (3, "relates_to", 1), (3, "relates_to", 5)}
+    assert decisions[3].decision_makers == ["Ann Architect", "Ben Builder"]
+    assert [t.name for t in decisions[6].tags.all()] == ["docs", "tooling"]
+    assert decisions[6].slug == "adopt-log4brains"
+    assert decisions[1].imported_from == "docs/adr/0001-record-architecture-decisions.md"
+    audit = AuditEntry.objects.get(decision=decisions[4])
+    assert (audit.action, audit.to_status, audit.actor) == ("imported", "accepted", admin)
+    assert audit.note == "Imported from docs/adr/0004-use-hosted-postgresql.md."
+    assert decisions[4].revisions.get().note == "imported"
+    assert out.startswith("Imported 6 decisions.\n\nCreated (6):\n")
+    assert "docs/adr/20210704-adopt-log4brains.md: has no number; imported as ADR-0006" in out
+
+
+@pytest.mark.django_db
+def test_new_decisions_are_numbered_after_the_imported_ones(tmp_path, admin, alice, team):
+    _import(_write(tmp_path, {"0041-x.md": NYGARD}))
+
+    assert make_decision(alice, team).number == 42
+
+
+@pytest.mark.django_db
+def test_it_renumbers_duplicates_and_numbers_already_taken(tmp_path, admin, alice, team):
+    make_decision(alice, team, title="Record architecture decisions")  # ADR-0001
+    make_decision(alice, team, title="Something else")  # ADR-0002
+    files = {
+        "a/0001-record-architecture-decisions.md": NYGARD,
+        "a/0002-use-postgresql.md": NYGARD_SUPERSEDED,
+        "a/0003-first.md": NYGARD.replace("1. Record architecture decisions", "3. First"),
+        "b/0003-second.md": NYGARD.replace("1. Record architecture decisions", "3. Second"),
+    }
+
+    out = _import(_write(tmp_path, files))
+
+    assert "Renumbered (3):\n" in out
+    assert (
+        "a/0001-record-architecture-decisions.md: ADR-0001 is taken by a decision already in "
+        "the portal with the same title (imported before?); imported as ADR-0004"
+    ) in out
+    assert (
+        "a/0002-use-postgresql.md: ADR-0002 is taken by a decision already in the portal; "
+        "imported as ADR-0005"
+    ) in out
+    assert (
+        "b/0003-second.md: ADR-0003 is also the number of a/0003-first.md; imported as ADR-0006"
+        in out
+    )
+    assert Decision.objects.get(number=3).title == "First"
+    second = Decision.objects.get(number=6)
+    assert second.title == "Second"
+    assert second.import_note == (
+        "Renumbered on import: ADR-0003 is also the number of a/0003-first.md; now ADR-0006."
+    )
+
+
+@pytest.mark.django_db
+def test_it_reports_and_notes_unknown_statuses_broken_links_and_missing_dates(tmp_path, admin):
+    trial = "# 7. Try Kafka\n\n## Status\n\nTrial\n\nSuperseded by [9. Gone](0009-gone.md)\n"
+
+    out = _import(_write(tmp_path, {"adr/0007-try-kafka.md": trial}))
+
+    today = timezone.localdate()
+    decision = Decision.objects.get(number=7)
+    assert (decision.status, decision.decided_on) == (Status.PROPOSED, today)
+    assert "Unknown statuses (1):\n  adr/0007-try-kafka.md, line 5: status 'Trial'" in out
+    assert (
+        "Unresolved links (1):\n  adr/0007-try-kafka.md, line 7: Superseded by [9. Gone]"
+        "(0009-gone.md): no file adr/0009-gone.md in the import\n"
+    ) in out
+    assert "Missing dates (1):\n  adr/0007-try-kafka.md, line 1: no date in the front matter" in out
+    assert decision.import_note.splitlines() == [
+        "Status in the source: 'Trial' (not known here; imported as proposed).",
+        f"The source gives no date; dated {today}, the day of the import.",
+        "Link not followed (line 7): Superseded by [9. Gone](0009-gone.md) "
+        "(no file adr/0009-gone.md in the import).",
+    ]
+
+
+@pytest.mark.django_db
+def test_it_links_to_a_decision_already_in_the_portal_by_number(tmp_path, admin, alice, team):
+    existing = make_decision(alice, team)  # ADR-0001
+    text = "# 5. Use queues\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\nDepends on ADR-0001\n"
+
+    _import(_write(tmp_path, {"0005-use-queues.md": text}))
+
+    link = DecisionLink.objects.get()
+    assert (link.source.number, link.kind, link.target) == (5, "depends_on", existing)
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reports_the_real_import_and_changes_nothing(tmp_path, admin, team):
+    folder = _write(tmp_path, FORMATS)
+    before = _state()
+
+    dry = _import(folder, "--dry-run", "--team", "payments")
+
+    assert _state() == before
+    real = _import(folder, "--team", "payments")
+    assert dry.startswith("Dry run: the import would create 6 decisions. Nothing was saved.\n")
+    assert real.startswith("Imported 6 decisions.\n")
+    assert dry.split("\n", 1)[1].replace("Would create", "Created") == real.split("\n", 1)[1]
+
+
+@pytest.mark.django_db
+def test_one_unreadable_file_stops_the_whole_import(tmp_path, admin):
+    files: dict[str, str | bytes] = {
+        **FORMATS,
+        "docs/adr/0006-latin-1.md": b"# 6. Caf\xe9\n",
+        "docs/adr/0007-untitled.md": "Date: 2020-01-01\n",
+    }
+    before = _state()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="Nothing was imported: 2 problems above"):
+        call_command("import_decisions", str(_write(tmp_path, files)), stderr=err)
+
+    assert _state() == before
+    assert err.getvalue().splitlines() == [
+        "docs/adr/0006-latin-1.md, line 1: is not UTF-8 text (byte 0xe9); save the file as UTF-8",
+        "docs/adr/0007-untitled.md, line 1: has no title: no line starting with '# ' outside code",
+    ]
+
+
+@pytest.mark.django_db
+def test_it_imports_a_zip_and_refuses_one_that_climbs_out(tmp_path, admin):
+    good = tmp_path / "good.zip"
+    good.write_bytes(_zip(FORMATS))
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(_zip({**FORMATS, "../0009-evil.md": NYGARD}))
+
+    with pytest.raises(CommandError):
+        call_command("import_decisions", str(bad), stderr=io.StringIO())
+    assert not Decision.objects.exists()
+    _import(good)
+    assert Decision.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_the_command_needs_a_known_team_and_author(tmp_path, admin, django_user_model):
+    folder = _write(tmp_path, FORMATS)
+
+    with pytest.raises(CommandError, match="No team 'nope'"):
+        call_command("import_decisions", str(folder), "--team", "nope")
+    with pytest.raises(CommandError, match="No user 'nobody'"):
+        call_command("import_decisions", str(folder), "--author", "nobody")
+    django_user_model.objects.create_user(username="root", is_superuser=True)
+    with pytest.raises(CommandError, match="--author USERNAME"):
+        call_command("import_decisions", str(folder))
