@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from decisions.adr_files import MAX_FILES, read_folder, read_zip
+from decisions.adr_files import MAX_FILES, MAX_ZIP_BYTES, read_folder, read_zip
 from decisions.adr_import import AdrFileError, ImportRefused, map_status, parse_adr
 from decisions.models import (
     AuditEntry,
@@ -627,3 +629,101 @@ def test_the_command_needs_a_known_team_and_author(tmp_path, admin, django_user_
     django_user_model.objects.create_user(username="root", is_superuser=True)
     with pytest.raises(CommandError, match="--author USERNAME"):
         call_command("import_decisions", str(folder))
+
+
+# -- the staff page -------------------------------------------------------------------------------
+
+
+def _client(user=None, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _upload(content: bytes, name: str = "adrs.zip") -> io.BytesIO:
+    upload = io.BytesIO(content)
+    upload.name = name
+    return upload
+
+
+@pytest.mark.django_db
+def test_only_staff_see_and_use_the_import_page(admin, alice, rita):
+    url = reverse("decisions_import")
+
+    assert Client().get(url).status_code == 302  # to the sign-in page
+    for user in (alice, rita):
+        assert _client(user).get(url).status_code == 403
+        response = _client(user).post(url, {"archive": _upload(_zip(FORMATS))})
+        assert response.status_code == 403
+        assert url not in _client(user).get(reverse("decision_list")).content.decode()
+    assert not Decision.objects.exists()
+    assert _client(admin).get(url).status_code == 200
+    assert f'href="{url}"' in _client(admin).get(reverse("decision_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_shows_a_dry_run_report_and_saves_nothing(admin, team):
+    response = _client(admin).post(
+        reverse("decisions_import"),
+        {"archive": _upload(_zip(FORMATS)), "team": team.pk, "dry_run": "on"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dry run: the import would create 6 decisions. Nothing was saved." in page
+    assert "Would create (6)" in page
+    assert "ADR-0006 Adopt log4brains (accepted) from docs/adr/20210704-adopt-log4brains.md" in page
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_imports_then_shows_the_report_once(admin, team):
+    client = _client(admin)
+
+    response = client.post(
+        reverse("decisions_import"), {"archive": _upload(_zip(FORMATS)), "team": team.pk}
+    )
+
+    assert response.status_code == 302
+    assert Decision.objects.filter(team=team).count() == 6
+    page = client.get(response["Location"]).content.decode()
+    assert "Imported 6 decisions." in page and "Created (6)" in page
+    assert "Created (6)" not in client.get(reverse("decisions_import")).content.decode()
+    detail = client.get(reverse("decision_detail", args=[2])).content.decode()
+    assert "Imported from <code>docs/adr/0002-use-postgresql.md</code>" in detail
+
+
+@pytest.mark.django_db
+def test_the_page_names_the_files_it_refuses(admin):
+    response = _client(admin).post(
+        reverse("decisions_import"),
+        {"archive": _upload(_zip({**FORMATS, "../0009-evil.md": NYGARD}))},
+    )
+
+    assert response.status_code == 422
+    assert "Nothing was imported" in response.content.decode()
+    assert "../0009-evil.md: climbs out of the archive with &#x27;..&#x27;" in (
+        response.content.decode()
+    )
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_a_file_over_the_size_limit(admin):
+    response = _client(admin).post(
+        reverse("decisions_import"), {"archive": _upload(b"0" * (MAX_ZIP_BYTES + 1))}
+    )
+
+    assert response.status_code == 422
+    assert "a zip of ADRs may be at most 5 MB" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_needs_the_csrf_token(admin):
+    client = _client(admin, enforce_csrf_checks=True)
+
+    response = client.post(reverse("decisions_import"), {"archive": _upload(_zip(FORMATS))})
+
+    assert response.status_code == 403
+    assert not Decision.objects.exists()
