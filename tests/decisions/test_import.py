@@ -305,6 +305,17 @@ def test_it_reads_a_log4brains_file_dated_by_its_name():
     assert adr.body == "## Decision Outcome\n\nPublish them with log4brains."
 
 
+def test_it_reads_a_supersede_link_written_in_the_status_as_madr_writes_it():
+    text = '---\nstatus: "superseded by ADR-0012"\ndate: 2020-01-01\n---\n\n# ADR-0003: Old\n'
+
+    adr = _parse("decisions/0003-old.md", text)
+
+    assert (adr.number, adr.title, adr.status) == (3, "Old", "superseded")
+    assert [(link.kind, link.path, link.number, link.line) for link in adr.links] == [
+        ("superseded_by", "", 12, 2)
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "status", "known"),
     [
