@@ -256,17 +256,20 @@ class OversizedInteger:
     __str__ = __repr__
 
 
-class _Refused(yaml.YAMLError):
-    """Valid YAML that an answer file may not use, said in one sentence with its place."""
+class YamlRefused(yaml.YAMLError):
+    """Valid YAML that a file read by this product may not use, said in one sentence with its
+    place."""
 
 
 def _at(mark: Any) -> str:
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
 
 
-class _AnswersLoader(yaml.SafeLoader):
+class StrictYamlLoader(yaml.SafeLoader):
     """Safe YAML without anchors and aliases (an alias bomb expands a few hundred bytes into
-    billions of values), with bounded nesting and with duplicate keys refused, not overwritten."""
+    billions of values), with bounded nesting and with duplicate keys refused, not overwritten.
+
+    Answer files use it, and so does the front matter of imported ADRs."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -275,14 +278,14 @@ class _AnswersLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(
+            raise YamlRefused(
                 f"uses a YAML anchor or alias ({_at(event.start_mark)}); "
-                "write each answer out in full"
+                "write each value out in full"
             )
         if not isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             return super().compose_node(parent, index)
         if self.depth >= MAX_NESTING:
-            raise _Refused(
+            raise YamlRefused(
                 f"nests lists or mappings more than {MAX_NESTING} deep ({_at(event.start_mark)})"
             )
         self.depth += 1
@@ -300,7 +303,9 @@ class _AnswersLoader(yaml.SafeLoader):
             seen = (type(key), key)
             line = key_node.start_mark.line + 1
             if seen in lines:
-                raise _Refused(f"gives {key!r} twice, on lines {lines[seen]} and {line}; keep one")
+                raise YamlRefused(
+                    f"gives {key!r} twice, on lines {lines[seen]} and {line}; keep one"
+                )
             lines[seen] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -311,7 +316,7 @@ class _AnswersLoader(yaml.SafeLoader):
         return self.construct_yaml_int(node)
 
 
-_AnswersLoader.add_constructor("tag:yaml.org,2002:int", _AnswersLoader.construct_answer_int)
+StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", StrictYamlLoader.construct_answer_int)
 
 
 def parse_answers_text(text: str, source: str) -> object:
@@ -322,8 +327,8 @@ def parse_answers_text(text: str, source: str) -> object:
     if len(text.encode("utf-8")) > MAX_ANSWERS_BYTES:
         raise AnswersError([AnswerProblem(source, f"is larger than {MAX_ANSWERS_BYTES:,} bytes")])
     try:
-        data = yaml.load(text, Loader=_AnswersLoader)
-    except _Refused as exc:
+        data = yaml.load(text, Loader=StrictYamlLoader)
+    except YamlRefused as exc:
         raise AnswersError([AnswerProblem(source, str(exc))]) from None
     except yaml.MarkedYAMLError as exc:
         place = _at(exc.problem_mark)

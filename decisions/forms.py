@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from advisor.forms import UserTextField
 from advisor.models import Team
+from decisions.adr_files import LIMITS, zip_too_large
 from decisions.models import Decision, DecisionLink
 
 NAMES_HELP = "Names separated by commas."
@@ -180,3 +181,26 @@ class ActionForm(forms.Form):
             f"{self.fields[name].label or name.capitalize()}: {' '.join(map(str, errors))}"
             for name, errors in self.errors.items()
         )
+
+
+class ImportForm(forms.Form):
+    """A zip of ADR files to import, for staff."""
+
+    archive = forms.FileField(
+        label="Zip of ADR files",
+        help_text=f"adr-tools, MADR 2 to 4, log4brains or this portal's export; {LIMITS}.",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"), required=False, empty_label="No team"
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run: show what the import would do, and save nothing",
+        required=False,
+        initial=True,
+    )
+
+    def clean_archive(self) -> Any:
+        archive = self.cleaned_data["archive"]
+        if refusal := zip_too_large(archive.size):
+            raise forms.ValidationError(f"The file {refusal}.")
+        return archive

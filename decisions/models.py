@@ -179,6 +179,7 @@ class AuditEntry(models.Model):
 
     LABELS = {
         "created": "created it",
+        "imported": "imported it",
         "submitted": "proposed it for review",
         "withdrawn": "withdrew it to draft",
         "changes_requested": "requested changes",
@@ -190,7 +191,6 @@ class AuditEntry(models.Model):
         "comment_hidden": "hid a comment",
         "linked": "linked it",
         "unlinked": "removed a link",
-        "imported": "imported it",
     }
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="audit")

@@ -105,3 +105,11 @@ def hide_comment_refusal(comment: Comment, user: User | AnonymousUser) -> str:
     if not user.is_authenticated or not (user.is_staff or comment.author_id == user.pk):
         return "Only the comment's author or staff can hide it."
     return ""
+
+
+def import_refusal(user: User | AnonymousUser) -> str:
+    """Why this person may not import decisions, or "" when they may: an import writes
+    decisions straight into accepted and other final statuses, past every review."""
+    if not user.is_authenticated or not user.is_staff:
+        return "Only staff can import decisions."
+    return ""

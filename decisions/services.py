@@ -93,11 +93,23 @@ def _next_number() -> int:
     back gives its number back, so there are no gaps.
     """
     if not DecisionSequence.objects.filter(pk=1).update(last=F("last") + 1):
-        # The migration creates the row; a flushed database (or a restore) may have lost it.
-        highest = Decision.objects.aggregate(highest=Max("number"))["highest"] or 0
-        DecisionSequence.objects.get_or_create(pk=1, defaults={"last": highest})
+        _restore_sequence()
         DecisionSequence.objects.filter(pk=1).update(last=F("last") + 1)
     return DecisionSequence.objects.values_list("last", flat=True).get(pk=1)
+
+
+def _restore_sequence() -> None:
+    """The migration creates the row; a flushed database (or a restore) may have lost it."""
+    if not DecisionSequence.objects.filter(pk=1).exists():
+        highest = Decision.objects.aggregate(highest=Max("number"))["highest"] or 0
+        DecisionSequence.objects.get_or_create(pk=1, defaults={"last": highest})
+
+
+def _advance_sequence(number: int) -> None:
+    """Make sure the sequence never hands out `number`, nor any number below it, again: an
+    import keeps the numbers the files had, and new decisions must come after them."""
+    _restore_sequence()
+    DecisionSequence.objects.filter(pk=1, last__lt=number).update(last=number)
 
 
 def decision_slug(title: str) -> str:
@@ -218,6 +230,78 @@ def decision_create(
     _revision(decision, author, "created")
     _audit(decision, author, "created", "", status)
     return decision
+
+
+@transaction.atomic
+def decision_import(
+    *,
+    author: User,
+    team: Team | None,
+    number: int,
+    slug: str,
+    title: str,
+    status: str,
+    decided_on: dt.date,
+    context: str,
+    drivers: list[str],
+    decision_makers: list[str],
+    consulted: list[str],
+    informed: list[str],
+    body: str,
+    tags: list[str],
+    imported_from: str,
+    import_note: str = "",
+) -> Decision:
+    """A free-form decision brought in from another tool's files: it keeps its own number,
+    status and date, so it skips the lifecycle; the audit trail says where it came from."""
+    if status not in Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    _advance_sequence(number)
+    decision = Decision.objects.create(
+        number=number,
+        slug=slug,
+        title=title,
+        status=status,
+        author=author,
+        team=team,
+        context=context,
+        drivers=drivers,
+        decision_makers=decision_makers,
+        consulted=consulted,
+        informed=informed,
+        snapshot=None,
+        body=body,
+        decided_on=decided_on,
+        imported_from=imported_from,
+        import_note=import_note,
+    )
+    _set_tags(decision, tags)
+    _revision(decision, author, "imported")
+    _audit(decision, author, "imported", "", status, f"Imported from {imported_from}.")
+    return decision
+
+
+@transaction.atomic
+def imported_link(*, source: Decision, target: Decision, kind: str) -> None:
+    """Record that `source` supersedes, amends, depends on or relates to `target`, once, as an
+    import found it (no audit entry of its own: the import's "imported" entry covers it).
+
+    Supersession is `target.superseded_by`; the status stays what it is (an import takes it
+    from the file, the lifecycle sets it in decision_approve)."""
+    if source.pk == target.pk:
+        raise ValueError(f"{source.adr_id} cannot be linked to itself")
+    if kind == "supersedes":
+        Decision.objects.filter(pk=target.pk).update(superseded_by=source)
+        target.superseded_by = source
+        return
+    kind = DecisionLink.Kind(kind)
+    # "Relates to" reads the same from both ends: one row holds it, whichever way it was named.
+    if (
+        kind == DecisionLink.Kind.RELATES_TO
+        and DecisionLink.objects.filter(source=target, target=source, kind=kind).exists()
+    ):
+        return
+    DecisionLink.objects.get_or_create(source=source, target=target, kind=kind)
 
 
 def _locked(decision: Decision) -> Decision:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", log.decision_list, name="decision_list"),
     path("export.zip", export.decisions_export, name="decisions_export"),
     path("new/", views.decision_write, name="decision_write"),
+    path("import/", views.decisions_import_view, name="decisions_import"),
     path("new/<int:assessment_pk>/", views.decision_new, name="decision_new"),
     path("<int:number>/", views.decision_detail, name="decision_detail"),
     path("<int:number>/adr.md", views.decision_markdown, name="decision_markdown"),

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,16 +16,32 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from advisor.selectors import assessments_visible_to
 from advisor.services import assessment_reassess
+from decisions.adr_files import read_zip
+from decisions.adr_import import ImportRefused
 from decisions.documents import adr_document
-from decisions.forms import ActionForm, CommentForm, DecisionEditForm, DecisionForm, LinkForm
+from decisions.forms import (
+    ActionForm,
+    CommentForm,
+    DecisionEditForm,
+    DecisionForm,
+    ImportForm,
+    LinkForm,
+)
 from decisions.history import revision_diff
+from decisions.importer import decisions_import
 from decisions.models import Decision
 from decisions.pdfs import decision_pdf as cached_pdf
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
 from decisions.render.html import markdown_to_html
 from decisions.render.markdown import render_markdown
 from decisions.render.pdf import PAPERS
-from decisions.roles import edit_refusal, hide_comment_refusal, link_refusal, reassess_refusal
+from decisions.roles import (
+    edit_refusal,
+    hide_comment_refusal,
+    import_refusal,
+    link_refusal,
+    reassess_refusal,
+)
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
@@ -510,3 +527,40 @@ def decision_reassess(request: Request, number: int) -> HttpResponse:
         "different now; its ADR, once accepted, supersedes the old one.",
     )
     return redirect(assessment.step_url(framework.sections[0].id))
+
+
+# The last real import's report, shown once on the page the import redirects to.
+IMPORT_REPORT_KEY = "import-report"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decisions_import_view(request: Request) -> HttpResponse:
+    """Staff upload a zip of ADRs; a dry run shows its report at once, a real import redirects
+    to this page with it (so reloading cannot import twice)."""
+    if refusal := import_refusal(request.user):
+        raise PermissionDenied(refusal)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "report": None, "problems": []}
+    if request.method == "GET":
+        context["report"] = request.session.pop(IMPORT_REPORT_KEY, None)
+        return render(request, "decisions/decision_import.html", context)
+    if not form.is_valid():
+        return render(request, "decisions/decision_import.html", context, status=422)
+    data = form.cleaned_data
+    try:
+        report = decisions_import(
+            files=read_zip(data["archive"], data["archive"].name),
+            author=request.user,
+            team=data["team"],
+            dry_run=data["dry_run"],
+        )
+    except ImportRefused as exc:
+        context["problems"] = [str(problem) for problem in exc.problems]
+        return render(request, "decisions/decision_import.html", context, status=422)
+    if data["dry_run"]:
+        context["report"] = report.as_dict()
+        return render(request, "decisions/decision_import.html", context)
+    request.session[IMPORT_REPORT_KEY] = report.as_dict()
+    messages.success(request, report.summary())
+    return redirect("decisions_import")
