@@ -169,6 +169,7 @@ class ParsedAdr(_Frozen):
     status: LifecycleStatus
     raw_status: str
     date: dt.date | None
+    review_by: dt.date | None = None
     decision_makers: list[str]
     consulted: list[str]
     informed: list[str]
@@ -222,6 +223,9 @@ class FrontMatter(BaseModel):
     consulted: Names = []
     informed: Names = []
     tags: Names = []
+    review_by: Annotated[dt.date | None, BeforeValidator(_front_date)] = Field(
+        default=None, alias="review-by"
+    )
     supersedes: Names = []
     superseded_by: Names = Field(default=[], alias="superseded-by")
 
@@ -697,6 +701,7 @@ def parse_adr(path: str, data: bytes) -> ParsedAdr:
         status=status,
         raw_status=_plain(raw.value),
         date=date,
+        review_by=front.review_by,
         decision_makers=front.decision_makers or front.deciders or people("decision-makers"),
         consulted=front.consulted or people("consulted"),
         informed=front.informed or people("informed"),

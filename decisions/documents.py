@@ -52,6 +52,7 @@ def adr_document(decision: Decision) -> AdrDocument:
         drivers=decision.drivers,
         snapshot=Snapshot.model_validate(decision.snapshot) if decision.snapshot else None,
         body=decision.body,
+        review_by=decision.review_by,
         tags=[tag.name for tag in decision.tags.all()],
         links=adr_links(decision),
     )

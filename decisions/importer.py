@@ -251,6 +251,7 @@ def _create(
         body=adr.body,
         tags=adr.tags,
         imported_from=adr.path[-SOURCE_LENGTH:],
+        review_by=adr.review_by,
     )
 
 

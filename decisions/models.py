@@ -74,6 +74,9 @@ class Decision(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # Where an imported decision came from, and what the import could not map (a status it did
     # not know, a link it could not resolve).
+    # When a free-form decision should be looked at again (a questionnaire-made one works its
+    # date out from the snapshot); an import keeps the file's `review-by`.
+    review_by = models.DateField(null=True, blank=True)
     imported_from = models.CharField(max_length=300, blank=True)
     import_note = models.TextField(blank=True)
     decided_on = models.DateField(default=timezone.localdate)

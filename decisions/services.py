@@ -251,6 +251,7 @@ def decision_import(
     tags: list[str],
     imported_from: str,
     import_note: str = "",
+    review_by: dt.date | None = None,
 ) -> Decision:
     """A free-form decision brought in from another tool's files: it keeps its own number,
     status and date, so it skips the lifecycle; the audit trail says where it came from."""
@@ -272,6 +273,7 @@ def decision_import(
         snapshot=None,
         body=body,
         decided_on=decided_on,
+        review_by=review_by,
         imported_from=imported_from,
         import_note=import_note,
     )

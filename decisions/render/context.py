@@ -113,6 +113,8 @@ class AdrDocument(_Frozen):
     # sections after the drivers, as Markdown.
     snapshot: Snapshot | None
     body: str = ""
+    # A free-form decision's own review date (a questionnaire-made one derives it).
+    review_by: dt.date | None = None
     tags: list[str] = []
     # File names of the ADRs this one replaces and of the one that replaced it; only an export,
     # where those files sit beside it, links them.

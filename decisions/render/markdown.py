@@ -138,7 +138,7 @@ def link_lines(links: list[AdrLink]) -> list[str]:
 def _free_form_lines(document: AdrDocument) -> list[str]:
     """A free-form ADR: the escaped opening, then its body as the Markdown it was written in
     (the sections after the drivers are the author's own)."""
-    lines = _opening(document, None)
+    lines = _opening(document, document.review_by)
     body = document.body.replace("\r\n", "\n").strip("\n")
     if body.strip():
         lines.extend(["", body])
