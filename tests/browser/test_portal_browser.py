@@ -299,3 +299,27 @@ def test_it_has_no_serious_accessibility_violations_on_the_portal(
         log["orders"].adr_id
     )
     assert not (found := _serious_violations(page)), f"dashboard:\n{found}"
+
+
+def test_a_decision_written_by_hand_with_tags_and_a_link(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision]
+) -> None:
+    page = _sign_in(anonymous_page, people["alice"])
+    page.goto("/decisions/")
+    page.get_by_role("link", name="Write a decision").click()
+    assert not (found := _serious_violations(page)), f"write page:\n{found}"
+
+    page.get_by_label("Title").fill("Use a managed queue for order events")
+    page.get_by_label("Context and problem statement").fill("Order events need a home.")
+    page.get_by_label("Tags").fill("messaging")
+    page.get_by_label("Options, outcome and consequences").fill(
+        "## Decision Outcome\n\nChosen option: a managed queue, because nobody patches brokers."
+    )
+    page.get_by_role("button", name="Create ADR").click()
+
+    expect(page.get_by_role("heading", name="Decision Outcome")).to_be_visible()
+    expect(page.get_by_role("link", name="messaging")).to_be_visible()
+    page.get_by_label("ADR number").fill(str(log["orders"].number))
+    page.get_by_role("button", name="Link").click()
+    expect(page.locator("#links")).to_contain_text(f"Relates to {log['orders'].adr_id}")
+    assert not (found := _serious_violations(page)), f"written decision:\n{found}"
