@@ -113,10 +113,6 @@ class AdrDocument(_Frozen):
     snapshot: Snapshot | None
     body: str = ""
     tags: list[str] = []
-    # File names of the ADRs this one replaces and of the one that replaced it; only an export,
-    # where those files sit beside it, links them.
-    supersedes: list[str] = []
-    superseded_by: list[str] = []
     links: list[AdrLink] = []
 
     @property

@@ -71,12 +71,6 @@ def _yaml_list(values: list[str]) -> str:
     return "[" + ", ".join(_yaml_string(value) for value in values) + "]"
 
 
-def _yaml_links(names: list[str]) -> str:
-    # One link is a plain string, the shape log4brains and most tools expect; several (only
-    # possible in hand-edited data) become a list rather than being dropped.
-    return _yaml_string(names[0]) if len(names) == 1 else _yaml_list(names)
-
-
 def _bullets(items: list[str]) -> list[str]:
     # A list item's text starts a line of its own, where "#", "-" or "1." would open a block.
     return [f"- {_line(item)}" for item in items] or ["- None."]
@@ -96,12 +90,6 @@ def _front_matter(document: AdrDocument, review_by: dt.date | None) -> list[str]
         f"informed: {_yaml_list(document.informed)}",
         *([f"review-by: {review_by.isoformat()}"] if review_by else []),
         *([f"tags: {_yaml_list(document.tags)}"] if document.tags else []),
-        *([f"supersedes: {_yaml_links(document.supersedes)}"] if document.supersedes else []),
-        *(
-            [f"superseded-by: {_yaml_links(document.superseded_by)}"]
-            if document.superseded_by
-            else []
-        ),
         "---",
     ]
 
