@@ -15,17 +15,23 @@ LINK_LABELS = {
 }
 
 
-def adr_links(
-    decision: Decision, filename: Callable[[Decision], str] | None = None
-) -> list[AdrLink]:
-    """The decision's links both ways, in a fixed order; `filename` names the other file in an
-    export."""
+def linked_decisions(decision: Decision) -> list[tuple[str, Decision]]:
+    """The decisions this one links or is linked from, each with how the link reads from here,
+    in a fixed order (by number, then label)."""
     found = []
     for link in decision.links.select_related("target"):
         found.append((LINK_LABELS[DecisionLink.Kind(link.kind)][0], link.target))
     for link in decision.linked_from.select_related("source"):
         found.append((LINK_LABELS[DecisionLink.Kind(link.kind)][1], link.source))
     found.sort(key=lambda pair: (pair[1].number, pair[0]))
+    return found
+
+
+def adr_links(
+    decision: Decision, filename: Callable[[Decision], str] | None = None
+) -> list[AdrLink]:
+    """The decision's links both ways, in a fixed order; `filename` names the other file in an
+    export."""
     return [
         AdrLink(
             label=label,
@@ -34,11 +40,12 @@ def adr_links(
             title=other.title,
             filename=filename(other) if filename else "",
         )
-        for label, other in found
+        for label, other in linked_decisions(decision)
     ]
 
 
-def adr_document(decision: Decision) -> AdrDocument:
+def adr_document(decision: Decision, links: list[AdrLink] | None = None) -> AdrDocument:
+    """The renderers' input; `links` replaces the decision's own (an export names the files)."""
     return AdrDocument(
         number=decision.number,
         title=decision.title,
@@ -54,5 +61,5 @@ def adr_document(decision: Decision) -> AdrDocument:
         body=decision.body,
         review_by=decision.review_by,
         tags=[tag.name for tag in decision.tags.all()],
-        links=adr_links(decision),
+        links=adr_links(decision) if links is None else links,
     )

@@ -30,6 +30,7 @@ from django_htmx.middleware import HtmxDetails
 from advisor.forms import UserTextField
 from advisor.framework import default_framework
 from advisor.models import Team
+from decisions.export import ExportForm
 from decisions.models import Decision, Tag
 from decisions.selectors import decisions_visible_to
 
@@ -257,7 +258,12 @@ def decision_list(request: Request) -> HttpResponse:
     form.is_valid()
     decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
     page = Paginator(decisions, PAGE_SIZE).get_page(form.cleaned_data.get("page"))
-    context = {"form": form, "page": page, "filtering": form.is_filtering()}
+    context = {
+        "form": form,
+        "page": page,
+        "filtering": form.is_filtering(),
+        "export_form": ExportForm(),
+    }
     template = "decisions/decision_list.html"
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"

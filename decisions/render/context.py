@@ -116,10 +116,6 @@ class AdrDocument(_Frozen):
     # A free-form decision's own review date (a questionnaire-made one derives it).
     review_by: dt.date | None = None
     tags: list[str] = []
-    # File names of the ADRs this one replaces and of the one that replaced it; only an export,
-    # where those files sit beside it, links them.
-    supersedes: list[str] = []
-    superseded_by: list[str] = []
     links: list[AdrLink] = []
 
     @property

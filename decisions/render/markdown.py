@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import NamedTuple
 
 from advisor.prose import join_words
 from advisor.text import strip_bidi
@@ -70,12 +71,6 @@ def _yaml_list(values: list[str]) -> str:
     return "[" + ", ".join(_yaml_string(value) for value in values) + "]"
 
 
-def _yaml_links(names: list[str]) -> str:
-    # One link is a plain string, the shape log4brains and most tools expect; several (only
-    # possible in hand-edited data) become a list rather than being dropped.
-    return _yaml_string(names[0]) if len(names) == 1 else _yaml_list(names)
-
-
 def _bullets(items: list[str]) -> list[str]:
     # A list item's text starts a line of its own, where "#", "-" or "1." would open a block.
     return [f"- {_line(item)}" for item in items] or ["- None."]
@@ -95,12 +90,6 @@ def _front_matter(document: AdrDocument, review_by: dt.date | None) -> list[str]
         f"informed: {_yaml_list(document.informed)}",
         *([f"review-by: {review_by.isoformat()}"] if review_by else []),
         *([f"tags: {_yaml_list(document.tags)}"] if document.tags else []),
-        *([f"supersedes: {_yaml_links(document.supersedes)}"] if document.supersedes else []),
-        *(
-            [f"superseded-by: {_yaml_links(document.superseded_by)}"]
-            if document.superseded_by
-            else []
-        ),
         "---",
     ]
 
@@ -109,17 +98,33 @@ def _section(lines: list[str], heading: str, body: list[str]) -> None:
     lines.extend(["", heading, "", *body])
 
 
+class MarkdownParts(NamedTuple):
+    """The ADR in three pieces, so the export can put the metadata where another tool reads it
+    and keep the record's text exactly as rendered here."""
+
+    front_matter: list[str]
+    title: str
+    # Every section after the title, from "## Context and Problem Statement" on.
+    sections: list[str]
+
+
 def render_markdown(document: AdrDocument) -> str:
+    parts = markdown_parts(document)
+    return "\n".join([*parts.front_matter, "", parts.title, "", *parts.sections]) + "\n"
+
+
+def markdown_parts(document: AdrDocument) -> MarkdownParts:
+    title = f"# {inline(document.adr_id)}: {inline(document.title)}"
     if document.free_form:
-        return "\n".join(_free_form_lines(document)) + "\n"
-    return "\n".join(_lines(build_adr(document))) + "\n"
+        front_matter = _front_matter(document, document.review_by)
+        return MarkdownParts(front_matter, title, _free_form_lines(document))
+    adr = build_adr(document)
+    return MarkdownParts(_front_matter(document, adr.review_by), title, _lines(adr))
 
 
-def _opening(document: AdrDocument, review_by: dt.date | None) -> list[str]:
-    """Front matter, title, context and drivers: the part every ADR has, escaped line by line."""
-    lines = _front_matter(document, review_by)
-    lines.extend(["", f"# {inline(document.adr_id)}: {inline(document.title)}"])
-    _section(lines, "## Context and Problem Statement", [paragraphs(document.context)])
+def _opening(document: AdrDocument) -> list[str]:
+    """Context and drivers: the sections every ADR has, escaped line by line."""
+    lines = ["## Context and Problem Statement", "", paragraphs(document.context)]
     if document.drivers or not document.free_form:
         _section(lines, "## Decision Drivers", _bullets(document.drivers))
     return lines
@@ -138,7 +143,7 @@ def link_lines(links: list[AdrLink]) -> list[str]:
 def _free_form_lines(document: AdrDocument) -> list[str]:
     """A free-form ADR: the escaped opening, then its body as the Markdown it was written in
     (the sections after the drivers are the author's own)."""
-    lines = _opening(document, document.review_by)
+    lines = _opening(document)
     body = document.body.replace("\r\n", "\n").strip("\n")
     if body.strip():
         lines.extend(["", body])
@@ -151,7 +156,7 @@ def _lines(adr: Adr) -> list[str]:
     document = adr.document
     result = adr.recommendation
     snapshot = adr.snapshot
-    lines = _opening(document, adr.review_by)
+    lines = _opening(document)
     considered = [
         f"- {inline(option.outcome.name)}: {inline(option.outcome.summary)}"
         for option in adr.options
@@ -244,8 +249,6 @@ def _lines(adr: Adr) -> list[str]:
     if document.team:
         more += ["", f"Team: {inline(document.team)}."]
     _section(lines, "## More Information", more)
-    if document.links:
-        _section(lines, "### Related Decisions", link_lines(document.links))
     if adr.risks:
         risks = [f"- {inline(r.risk)} Mitigation: {inline(r.mitigation)}" for r in adr.risks]
         _section(lines, "### Risks and Mitigations", risks)
@@ -287,6 +290,9 @@ def _lines(adr: Adr) -> list[str]:
             for factor in result.factors
         ]
         _section(lines, "### Points by Factor", factors)
+    # Last in every ADR, written or made with the questionnaire, where an import finds it.
+    if document.links:
+        _section(lines, "## Related Decisions", link_lines(document.links))
     return lines
 
 
