@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import User
+
 from decisions.models import Decision, DecisionLink
 from decisions.render.context import AdrDocument, AdrLink, Snapshot
+from decisions.selectors import decisions_visible_to
 
 # How a link reads from each end: the source says the first, the target the second.
 LINK_LABELS = {
@@ -44,8 +47,18 @@ def adr_links(
     ]
 
 
-def adr_document(decision: Decision, links: list[AdrLink] | None = None) -> AdrDocument:
-    """The renderers' input; `links` replaces the decision's own (an export names the files)."""
+def adr_document(
+    decision: Decision, links: list[AdrLink] | None = None, viewer: User | None = None
+) -> AdrDocument:
+    """The renderers' input; `links` replaces the decision's own (an export names the files).
+    For a `viewer`, only links to decisions they may see are listed, so a link never tells
+    them the title of another team's draft."""
+    if links is None and viewer is not None:
+        links = adr_links(decision)
+        numbers = [link.number for link in links]
+        shown = decisions_visible_to(viewer).filter(number__in=numbers)
+        visible = set(shown.values_list("number", flat=True))
+        links = [link for link in links if link.number in visible]
     return AdrDocument(
         number=decision.number,
         title=decision.title,

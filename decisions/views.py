@@ -192,7 +192,7 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 @login_required
 def decision_markdown(request: Request, number: int) -> HttpResponse:
     decision = _get_decision_for_user(request, number)
-    markdown = render_markdown(adr_document(decision))
+    markdown = render_markdown(adr_document(decision, viewer=request.user))
     return _attachment(markdown, "text/markdown; charset=utf-8", f"{decision.filename_stem}.md")
 
 
@@ -203,7 +203,7 @@ def decision_pdf(request: Request, number: int) -> HttpResponse:
     paper = request.GET.get("paper", "a4")
     if paper not in PAPERS:
         paper = "a4"
-    result = cached_pdf(adr_document(decision), paper)  # type: ignore[arg-type]
+    result = cached_pdf(adr_document(decision, viewer=request.user), paper)  # type: ignore[arg-type]
     if result.pdf is None:
         busy = result.outcome == "busy"
         context = {"decision": decision, "busy": busy}
@@ -243,7 +243,7 @@ def _timeline(decision: Decision, user: User) -> list[dict[str, Any]]:
 
 
 def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[str, Any]:
-    document = adr_document(decision)
+    document = adr_document(decision, viewer=request.user)
     markdown = render_markdown(document)
     return {
         "decision": decision,

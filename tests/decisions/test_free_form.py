@@ -249,3 +249,18 @@ def test_the_history_and_the_home_page_show_written_decisions(alice, team):
 
     assert "A hosted queue" in history and "A managed queue" in history
     assert "?outcome=none" in home and "Written by hand or imported" in home
+
+
+def test_a_link_never_shows_the_title_of_a_draft_the_reader_cannot_see(alice, charlie, team):
+    proposed = make_decision(alice, team, title="Orders on functions")
+    draft = make_decision(alice, team, status="draft", title="Secret draft")
+    DecisionLink.objects.create(source=draft, target=proposed, kind="amends")
+    outsider = _client(charlie)
+
+    page = outsider.get(proposed.get_absolute_url()).content.decode()
+    markdown = outsider.get(reverse("decision_markdown", args=[proposed.number])).content.decode()
+
+    assert "Secret draft" not in page and "Secret draft" not in markdown
+    assert "Amended by ADR-0002: Secret draft" in render_markdown(
+        adr_document(proposed, viewer=alice)
+    )
