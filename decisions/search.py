@@ -1,8 +1,8 @@
 """What the decision log's search reads beyond the title: one text per decision, kept on write.
 
-A questionnaire-made decision adds what its ADR says about the design (the patterns and
-anti-patterns, what to do instead, the services and where each part runs), so "Lambda", "SQS"
-or "idempotent" find it; a free-form decision adds its body. The function takes plain values so
+A questionnaire-made decision adds what its ADR names of the design (the outcome, the patterns
+and anti-patterns, their services and where each part runs), so "Lambda", "SQS" or
+"idempotent" find it; a free-form decision adds its body. The function takes plain values so
 the migration that fills the column for existing rows can call it too.
 """
 
@@ -17,9 +17,9 @@ def _design_words(snapshot: dict[str, Any]) -> Iterable[str]:
     yield str(recommendation.get("recommendation_name") or "")
     for key in ("patterns", "anti_patterns"):
         for entry in recommendation.get(key) or []:
+            # Names and services, not the catalogue's prose: every decision shares that, so
+            # "billing" would find each one whose pattern says what is billed.
             yield str(entry.get("name") or "")
-            yield str(entry.get("summary") or "")
-            yield str(entry.get("instead") or "")
             for service in entry.get("services") or []:
                 yield str(service.get("name") or "")
     for component in recommendation.get("components") or []:
