@@ -5,8 +5,8 @@ Renders are the one costly thing a signed-in person can ask for, so they are bou
 ADR_PDF_CONCURRENCY run at once across every instance (slots in the shared cache), and a render
 that failed or ran out of time is remembered for that exact input, so asking again costs
 nothing until the decision changes. Two requests for the same PDF render it once: the second
-is asked to come back shortly. No request ever waits on another, so renders hold at most
-ADR_PDF_CONCURRENCY workers; keep that below the number of web workers.
+waits up to PEER_WAIT_SECONDS for the first's, then is asked to come back. So renders hold at
+most ADR_PDF_CONCURRENCY workers for long; keep that below the number of web workers.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 KEEP_PDF_SECONDS = 60 * 60 * 24 * 30
 REMEMBER_FAILURE_SECONDS = {"failed": 60 * 60 * 24, "timeout": 60 * 60, "crash": 60 * 10}
 SLOT_KEY = "adr-pdf-slot:{}"
+# How long a request waits for the same PDF another request is rendering.
+PEER_WAIT_SECONDS = 3.0
 RENDERING_KEY = "{}:rendering"
 
 Outcome = Literal["hit", "rendered", "failed", "busy"]
@@ -90,9 +92,9 @@ def decision_pdf(document: AdrDocument, paper: Paper, *, wait_seconds: float = 0
     claim = RENDERING_KEY.format(key)
     locks = caches["default"]
     if not locks.add(claim, 1, timeout=int(settings.ADR_PDF_TIMEOUT) + 15):
-        # Someone is rendering this very PDF: ask to come back for theirs rather than render it
-        # twice or hold a second worker while waiting.
-        return PdfResult("busy")
+        # Someone is rendering this very PDF: wait a moment for theirs (a typical render takes
+        # well under a second), then ask to come back rather than hold this worker longer.
+        return _wait_for(key, PEER_WAIT_SECONDS)
     try:
         with render_slot(wait_seconds) as got_slot:
             if not got_slot:
@@ -115,3 +117,17 @@ def decision_pdf(document: AdrDocument, paper: Paper, *, wait_seconds: float = 0
         return PdfResult("rendered", pdf)
     finally:
         locks.delete(claim)
+
+
+def _wait_for(key: str, seconds: float) -> PdfResult:
+    """The PDF another request is rendering, if it lands in the cache within `seconds`."""
+    cache = caches["pdf"]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        pdf = cache.get(key)
+        if pdf is not None:
+            return PdfResult("hit", pdf)
+        if cache.get(_failure_key(key)) is not None:
+            return PdfResult("failed")
+    return PdfResult("busy")

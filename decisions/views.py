@@ -210,6 +210,8 @@ def decision_pdf(request: Request, number: int) -> HttpResponse:
         response = render(request, "decisions/pdf_failed.html", context, status=503)
         if busy:
             response["Retry-After"] = "10"
+            # Being asked to come back is the design working, not a server error to log.
+            response._has_been_logged = True  # type: ignore[attr-defined]
         return response
     suffix = "" if paper == "a4" else f"-{paper}"
     response = _attachment(result.pdf, "application/pdf", f"{decision.filename_stem}{suffix}.pdf")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 
 import pytest
 from django.core.cache import caches
@@ -120,21 +121,31 @@ def test_a_draft_is_not_queued_for_the_worker(alice, team, django_capture_on_com
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_second_request_for_a_pdf_being_rendered_comes_back_for_it(alice, team):
+@pytest.mark.django_db(transaction=True)
+def test_a_second_request_for_a_pdf_being_rendered_waits_a_moment_for_it(alice, team):
     decision = make_decision(alice, team)
     document = adr_document(decision)
     key = pdf_cache_key(document, "a4")
-    # Another request holds the claim on this PDF...
+    # Another request holds the claim on this PDF and finishes it half a second later.
     assert caches["default"].add(RENDERING_KEY.format(key), 1)
+    finisher = threading.Timer(0.5, lambda: caches["pdf"].set(key, b"%PDF-theirs"))
+    finisher.start()
 
-    waiting = cached_pdf(document, "a4")
-    # ...and finishes it.
-    caches["pdf"].set(key, b"%PDF-theirs")
-    caches["default"].delete(RENDERING_KEY.format(key))
-    later = cached_pdf(document, "a4")
+    result = cached_pdf(document, "a4")
 
-    assert (waiting.outcome, waiting.pdf) == ("busy", None)
-    assert (later.outcome, later.pdf) == ("hit", b"%PDF-theirs")
+    finisher.join()
+    assert (result.outcome, result.pdf) == ("hit", b"%PDF-theirs")
+
+
+def test_a_second_request_is_asked_to_come_back_when_the_first_takes_long(alice, team, monkeypatch):
+    monkeypatch.setattr("decisions.pdfs.PEER_WAIT_SECONDS", 0.3)
+    decision = make_decision(alice, team)
+    document = adr_document(decision)
+    assert caches["default"].add(RENDERING_KEY.format(pdf_cache_key(document, "a4")), 1)
+
+    result = cached_pdf(document, "a4")
+
+    assert (result.outcome, result.pdf) == ("busy", None)
 
 
 def test_a_render_killed_from_outside_is_remembered_briefly_a_timeout_longer(
