@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from django.contrib.messages import constants as message_levels
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets generic Django classes (ModelAdmin[Team], QuerySet[Assessment]) be subscripted at run time.
@@ -311,6 +312,9 @@ ADR_PDF_TIMEOUT = env_seconds("ADR_PDF_TIMEOUT", 20, low=1, high=120)
 ADR_PDF_CONCURRENCY = env_int("ADR_PDF_CONCURRENCY", 2)
 if ADR_PDF_CONCURRENCY < 1:
     raise ImproperlyConfigured("ADR_PDF_CONCURRENCY must be at least 1")
+
+# Django calls its highest message level "error"; Bootstrap styles it as "danger".
+MESSAGE_TAGS = {message_levels.ERROR: "danger"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

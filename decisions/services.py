@@ -380,6 +380,8 @@ def decision_transition(
     decision = _locked(decision)
     _check(decision, actor, name, seen_version)
     if name == "reject":
+        if not note.strip():
+            raise MissingInput("Say why it is rejected, so the team knows what to change.")
         _review(decision, actor, Review.Verdict.REJECT, note)
     return _move(decision, actor, name, note)
 

@@ -14,6 +14,7 @@ from decisions.selectors import dashboard
 from decisions.services import (
     TRANSITIONS,
     EditConflict,
+    MissingInput,
     TransitionError,
     allowed_actions,
     decision_approve,
@@ -422,3 +423,16 @@ def test_a_reviewer_who_entered_the_answers_cannot_review_the_decision(alice, ri
     assert "approve" not in allowed_actions(decision, rita)
     assert decision not in dashboard(rita)["awaiting"]
     assert decision in dashboard(ravi)["awaiting"]
+
+
+def test_a_rejection_needs_a_reason(alice, rita, team):
+    decision = make_decision(alice, team)
+
+    with pytest.raises(MissingInput, match="Say why it is rejected"):
+        decision_transition(decision=decision, actor=rita, name="reject", note="  ")
+
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.PROPOSED
+    decision_transition(decision=decision, actor=rita, name="reject", note="No cost model.")
+    decision.refresh_from_db()
+    assert decision.status == Decision.Status.REJECTED

@@ -350,3 +350,33 @@ def test_requesting_changes_without_a_note_is_bad_input_not_forbidden(people, te
     assert "Say what should change." in response.content.decode()
     decision.refresh_from_db()
     assert decision.status == Status.PROPOSED
+
+
+def test_an_error_message_is_styled_as_one(alice, rita, team):
+    decision = make_decision(alice, team)
+    client = Client()
+    client.force_login(rita)
+
+    # rita's page showed version 1; alice has saved version 2 since.
+    Decision.objects.filter(pk=decision.pk).update(version=2)
+    response = client.post(
+        reverse("decision_action", args=[decision.number, "approve"]),
+        {"version": 1},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert 'class="alert alert-danger"' in page
+    assert 'class="alert alert-error"' not in page
+
+
+def test_the_status_badge_has_the_same_colour_on_the_page_and_in_the_log(alice, rita, team):
+    decision = decision_approve(decision=make_decision(alice, team), actor=rita)
+    client = Client()
+    client.force_login(alice)
+
+    page = client.get(decision.get_absolute_url()).content.decode()
+    log = client.get(reverse("decision_list")).content.decode()
+
+    badge = '<span class="badge text-bg-success"'
+    assert badge in page and badge in log
