@@ -32,6 +32,17 @@ class UserTextField(forms.CharField):
         return super().to_python(value)
 
 
+def offer_teams(field: forms.Field, user: User) -> None:
+    """A team choice lists the person's teams, and starts on the team when there is just one
+    (a form's own initial value, such as an assessment's team, still comes first)."""
+    assert isinstance(field, forms.ModelChoiceField)
+    teams = Team.objects.filter(members=user)
+    field.queryset = teams
+    only = list(teams[:2])
+    if len(only) == 1:
+        field.initial = only[0].pk
+
+
 class AssessmentStartForm(forms.Form):
     name = UserTextField(
         label="Workload name",
@@ -47,9 +58,7 @@ class AssessmentStartForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Team.objects.filter(members=user)
+        offer_teams(self.fields["team"], user)
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from advisor.forms import UserTextField
+from advisor.forms import UserTextField, offer_teams
 from advisor.models import Team
 from decisions.adr_files import LIMITS, zip_too_large
 from decisions.models import Decision, DecisionLink
@@ -111,9 +111,7 @@ class DecisionForm(DecisionTextForm):
 
     def __init__(self, *args: Any, user: User, free_form: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["team"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Team.objects.filter(members=user)
+        offer_teams(self.fields["team"], user)
         if free_form:
             self.add_body()
         else:

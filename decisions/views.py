@@ -13,7 +13,6 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
-from advisor.models import Team
 from advisor.selectors import assessments_visible_to
 from advisor.services import assessment_reassess
 from decisions.adr_files import read_zip
@@ -142,12 +141,7 @@ def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
 @login_required
 def decision_write(request: Request) -> HttpResponse:
     """Create a free-form ADR: no assessment behind it, its sections written by hand."""
-    initial: dict[str, object] = {
-        "decision_makers": request.user.get_full_name() or request.user.get_username()
-    }
-    teams = Team.objects.filter(members=request.user)
-    if teams.count() == 1:
-        initial["team"] = teams.first()
+    initial = {"decision_makers": request.user.get_full_name() or request.user.get_username()}
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         user=request.user,

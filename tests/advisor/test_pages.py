@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from advisor.models import Team
+
 pytestmark = pytest.mark.django_db
 
 
@@ -97,3 +99,13 @@ def test_it_refuses_a_demo_login_in_production(settings):
 
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("ensure_demo_user")
+
+
+def test_a_person_in_one_team_starts_an_assessment_in_it(client, alice):
+    team = Team.objects.create(name="Payments", slug="payments")
+    team.members.add(alice)
+    client.force_login(alice)
+
+    page = client.get(reverse("assessment_new")).content.decode()
+
+    assert f'<option value="{team.pk}" selected>Payments</option>' in page
