@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from advisor.framework import Framework
 from advisor.framework.schema import Choice, Question, Section
 from advisor.models import Assessment
+from tests.browser.conftest import PASSWORD
 from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
 pytestmark = pytest.mark.browser
@@ -348,3 +349,20 @@ def test_the_first_screen_shows_the_answer_its_reasons_and_its_cost(
     expect(page.locator("#decisive-reasons li").first).to_contain_text("cannot be used")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     assert not (found := _serious_violations(page)), f"results page at {width}px:\n{found}"
+
+
+def test_without_javascript_the_wizard_shows_no_saving_notice(
+    browser: Browser, live_server: Any, user: Any
+) -> None:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/login/?next=/assessments/new/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    _start(page)
+
+    expect(page.get_by_role("button", name="Next")).to_be_visible()
+    expect(page.get_by_text("Saving…")).not_to_be_visible()
+    context.close()
