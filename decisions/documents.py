@@ -35,16 +35,21 @@ def adr_links(
 ) -> list[AdrLink]:
     """The decision's links both ways, in a fixed order; `filename` names the other file in an
     export."""
-    return [
-        AdrLink(
-            label=label,
-            number=other.number,
-            adr_id=other.adr_id,
-            title=other.title,
-            filename=filename(other) if filename else "",
-        )
-        for label, other in linked_decisions(decision)
-    ]
+    return [adr_link(label, other, filename) for label, other in linked_decisions(decision)]
+
+
+def adr_link(
+    label: str, other: Decision, filename: Callable[[Decision], str] | None = None
+) -> AdrLink:
+    """How a link to `other` is rendered: the label, its id and title, and in an export its
+    file."""
+    return AdrLink(
+        label=label,
+        number=other.number,
+        adr_id=other.adr_id,
+        title=other.title,
+        filename=filename(other) if filename else "",
+    )
 
 
 def adr_document(

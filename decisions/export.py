@@ -37,9 +37,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 from markdown_it import MarkdownIt
 
-from decisions.documents import adr_document, linked_decisions
+from decisions.documents import adr_document, adr_link, linked_decisions
 from decisions.models import Decision
-from decisions.render.context import AdrDocument, AdrLink
+from decisions.render.context import AdrDocument
 from decisions.render.markdown import inline, markdown_parts, render_markdown
 from decisions.selectors import decisions_visible_to
 
@@ -327,16 +327,7 @@ def _records(decisions: list[Decision]) -> list[Record]:
             *linked_decisions(decision),
         ]
         pairs = [(label, other) for label, other in pairs if other.pk in exported]
-        links = [
-            AdrLink(
-                label=label,
-                number=other.number,
-                adr_id=other.adr_id,
-                title=other.title,
-                filename=adr_filename(other),
-            )
-            for label, other in pairs
-        ]
+        links = [adr_link(label, other, adr_filename) for label, other in pairs]
         records.append(Record(decision, pairs, adr_document(decision, links=links)))
     return records
 

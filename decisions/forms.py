@@ -152,6 +152,14 @@ class CommentForm(forms.Form):
         return self
 
 
+def refusal_sentence(form: forms.Form) -> str:
+    """A form's errors as one sentence for a refusal message."""
+    return " ".join(
+        f"{form.fields[name].label or name.capitalize()}: {' '.join(map(str, errors))}"
+        for name, errors in form.errors.items()
+    )
+
+
 class LinkForm(forms.Form):
     """Another decision this one relates to, amends or depends on, named by its number."""
 
@@ -159,10 +167,7 @@ class LinkForm(forms.Form):
     number = forms.IntegerField(min_value=1, label="ADR number")
 
     def refusal(self) -> str:
-        return " ".join(
-            f"{self.fields[name].label}: {' '.join(map(str, errors))}"
-            for name, errors in self.errors.items()
-        )
+        return refusal_sentence(self)
 
 
 class ActionForm(forms.Form):
@@ -174,11 +179,7 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(min_value=1, required=False)
 
     def refusal(self) -> str:
-        """The form's errors as one sentence for the refusal message."""
-        return " ".join(
-            f"{self.fields[name].label or name.capitalize()}: {' '.join(map(str, errors))}"
-            for name, errors in self.errors.items()
-        )
+        return refusal_sentence(self)
 
 
 class ImportForm(forms.Form):

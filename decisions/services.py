@@ -297,13 +297,17 @@ def imported_link(*, source: Decision, target: Decision, kind: str) -> None:
         target.superseded_by = source
         return
     kind = DecisionLink.Kind(kind)
-    # "Relates to" reads the same from both ends: one row holds it, whichever way it was named.
-    if (
-        kind == DecisionLink.Kind.RELATES_TO
-        and DecisionLink.objects.filter(source=target, target=source, kind=kind).exists()
-    ):
-        return
-    DecisionLink.objects.get_or_create(source=source, target=target, kind=kind)
+    if _existing_link(source, target, kind) is None:
+        DecisionLink.objects.create(source=source, target=target, kind=kind)
+
+
+def _existing_link(source: Decision, target: Decision, kind: str) -> DecisionLink | None:
+    """The link that already says this. "Relates to" reads the same from both ends, so one row
+    holds it whichever way it was named."""
+    same = DecisionLink.objects.filter(source=source, target=target, kind=kind)
+    if kind == DecisionLink.Kind.RELATES_TO:
+        same = same | DecisionLink.objects.filter(source=target, target=source, kind=kind)
+    return same.first()
 
 
 def _locked(decision: Decision) -> Decision:
@@ -526,11 +530,10 @@ def decision_link(*, decision: Decision, actor: User, target: Decision, kind: st
         raise MissingInput("Choose how the decisions are related.")
     if target.pk == decision.pk:
         raise MissingInput("A decision cannot be linked to itself.")
-    link, created = DecisionLink.objects.get_or_create(source=decision, target=target, kind=kind)
-    if not created:
-        raise MissingInput(
-            f"{decision.adr_id} already {link.get_kind_display().lower()} {target.adr_id}."
-        )
+    if _existing_link(decision, target, kind) is not None:
+        label = DecisionLink.Kind(kind).label.lower()
+        raise MissingInput(f"{decision.adr_id} already {label} {target.adr_id}.")
+    link = DecisionLink.objects.create(source=decision, target=target, kind=kind)
     note = f"{link.get_kind_display()} {target.adr_id}."
     _audit(decision, actor, "linked", decision.status, decision.status, note)
     return link

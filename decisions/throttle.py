@@ -63,17 +63,19 @@ def change_wait(user: User) -> int:
     return _wait(user, "change", change_rate_limit())
 
 
+def _seconds(wait: int) -> str:
+    return "1 second" if wait == 1 else f"{wait} seconds"
+
+
 def change_refusal(wait: int) -> str:
-    seconds = "1 second" if wait == 1 else f"{wait} seconds"
     return (
         f"You have made {change_rate_limit()} changes to decisions this minute, the most "
-        f"allowed. Nothing was lost; try again in {seconds}."
+        f"allowed. Nothing was lost; try again in {_seconds(wait)}."
     )
 
 
 def comment_refusal(wait: int) -> str:
-    seconds = "1 second" if wait == 1 else f"{wait} seconds"
     return (
         f"You have posted {comment_rate_limit()} comments this minute, the most allowed. "
-        f"Your text is kept; post it again in {seconds}."
+        f"Your text is kept; post it again in {_seconds(wait)}."
     )
