@@ -437,20 +437,11 @@ def decision_edit_view(request: Request, number: int) -> HttpResponse:
         initial=initial,
         free_form=decision.free_form,
     )
-    conflict = ""
-    status = 200
+    conflict, status, wait = "", 200, 0
     if request.method == "POST" and form.is_valid() and (wait := change_wait(request.user)):
-        # The typed text stays in the form.
-        form.add_error(None, change_refusal(wait))
-        response = render(
-            request,
-            "decisions/decision_edit.html",
-            {"decision": decision, "form": form, "conflict": ""},
-            status=429,
-        )
-        response["Retry-After"] = str(wait)
-        return response
-    if request.method == "POST" and form.is_valid():
+        form.add_error(None, change_refusal(wait))  # the typed text stays in the form
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             decision_edit(
@@ -469,7 +460,10 @@ def decision_edit_view(request: Request, number: int) -> HttpResponse:
             messages.success(request, f"Saved as version {decision.version + 1}.")
             return redirect(decision)
     context = {"decision": decision, "form": form, "conflict": conflict}
-    return render(request, "decisions/decision_edit.html", context, status=status)
+    response = render(request, "decisions/decision_edit.html", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_GET

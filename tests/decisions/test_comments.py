@@ -268,3 +268,25 @@ def test_a_flood_of_lifecycle_moves_with_notes_is_refused_with_the_note_kept(
     decision.refresh_from_db()
     assert decision.status == "proposed"
     assert decision.audit.filter(action__in=["withdrawn", "submitted"]).count() == 4
+
+
+def test_an_edit_beyond_the_change_limit_is_refused_with_the_text_kept(
+    alice, team, settings, clock
+):
+    settings.CHANGE_RATE_LIMIT = 1
+    decision = make_decision(alice, team)
+    client = _client(alice)
+    url = reverse("decision_edit", args=[decision.number])
+
+    def edit(title: str, version: int):
+        fields = {"title": title, "context": "Orders needs a home.", "base_version": version}
+        return client.post(url, fields)
+
+    assert edit("First rename", 1).status_code == 302
+    refused = edit("Second rename, typed with care", 2)
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "10"
+    assert 'value="Second rename, typed with care"' in refused.content.decode()
+    decision.refresh_from_db()
+    assert decision.title == "First rename"
