@@ -551,10 +551,30 @@ class _Meta:
     value: str
 
 
+def _hidden_meta(lines: list[str], start: int, end: int) -> range | None:
+    """An HTML comment starting at `start` that holds only `Key: value` lines, as this portal's
+    nygard export writes for pyadr: it repeats what the visible lines say."""
+    if not lines[start].lstrip().startswith("<!--") or "-->" in lines[start]:
+        return None
+    for index in range(start + 1, end):
+        if lines[index].strip() == "-->":
+            return range(start, index + 1)
+        if not _META_LINE.match(lines[index]):
+            return None
+    return None
+
+
 def _meta_lines(lines: list[str], start: int, end: int, taken: set[int]) -> dict[str, _Meta]:
     """`Key: value` lines between the title and the first section, each marked as taken."""
     meta: dict[str, _Meta] = {}
+    hidden: set[int] = set()
     for index in range(start, end):
+        if index in hidden:
+            continue
+        if comment := _hidden_meta(lines, index, end):
+            hidden.update(comment)
+            taken.update(comment)
+            continue
         if match := _META_LINE.match(lines[index]):
             key = match.group(1).lower().replace(" ", "-")
             key = "decision-makers" if key == "deciders" else key

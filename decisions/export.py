@@ -10,9 +10,12 @@ the same everywhere) and changes only where the metadata sits and how the sectio
   unzipped folder as it is; no front matter but `- Status:`, `- Date:`, `- Deciders:` and
   `- Tags:` bullets under the title. log4brains finds the superseding record from the text of the
   status's link, so that text is the other file's name without `.md`, as log4brains writes it.
-- `nygard`: adr-tools' `doc/adr/` (named in `.adr-dir` too): `# 1. Title`, `Date:`, a
-  `## Status` section holding the status word and every link, then the MADR sections grouped
-  under Context, Decision and Consequences.
+- `nygard`: adr-tools' `doc/adr/` (named in `.adr-dir`, and in `.adr` for pyadr): `# Title`,
+  `Date:`, a `## Status` section holding the status word and every link, then the MADR sections
+  grouped under Context, Decision and Consequences. pyadr reads the same files: it wants
+  `* Status:` and `* Date:` lines (kept in an HTML comment, so they show nowhere else) and a file
+  name that is the number and the python-slugify slug of the whole title, so this flavour names
+  its files that way and leaves the number out of the title.
 
 Every record links the records it supersedes, is superseded by, relates to, amends or depends on,
 both ways, with relative links to the files beside it; a link to a decision left out of the
@@ -36,6 +39,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 from markdown_it import MarkdownIt
+from slugify import slugify
 
 from decisions.documents import adr_document, adr_link, linked_decisions
 from decisions.models import Decision
@@ -49,6 +53,8 @@ FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 SUPERSEDES = "Supersedes"
 SUPERSEDED_BY = "Superseded by"
 SITE_NAME = "Architecture decisions"
+# File names stay well under the 255 bytes most file systems allow.
+NYGARD_SLUG_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,19 @@ class Record:
 
 def adr_filename(decision: Decision) -> str:
     return f"{decision.filename_stem}.md"
+
+
+def nygard_title(decision: Decision) -> str:
+    return inline(decision.title)
+
+
+def nygard_filename(decision: Decision) -> str:
+    """The name pyadr checks for: the number, then python-slugify's slug of the title line as
+    written (escapes and all). Only a slug too long for a file name (a long title in a script
+    that transliterates to several letters a character) is cut, and that one file pyadr faults.
+    """
+    slug = slugify(nygard_title(decision), max_length=NYGARD_SLUG_LENGTH, word_boundary=True)
+    return f"{decision.number:04d}-{slug or 'decision'}.md"
 
 
 def _listed(document: AdrDocument) -> list[tuple[str, list[str]]]:
@@ -106,11 +125,20 @@ def log4brains_markdown(record: Record) -> str:
 
 
 def nygard_markdown(record: Record) -> str:
-    """adr-tools' layout: numbered title, date, a status section with the links, then Context,
-    Decision and Consequences holding every MADR section."""
+    """adr-tools' layout: title, date, a status section with the links, then Context, Decision
+    and Consequences holding every MADR section."""
     decision, document = record.decision, record.document
-    title = f"# {decision.number}. {inline(document.title)}"
-    lines = [title, "", f"Date: {document.date.isoformat()}"]
+    newer = record.superseded_by
+    status = f"superseded by {newer.adr_id}" if newer else decision.status
+    lines = [f"# {nygard_title(decision)}", ""]
+    lines += [
+        "<!-- For pyadr:",
+        f"* Status: {status}",
+        f"* Date: {document.date.isoformat()}",
+        "-->",
+        "",
+    ]
+    lines += [f"Date: {document.date.isoformat()}"]
     for key, values in _listed(document):
         if values:
             lines += ["", f"{key}: {_joined(values)}"]
@@ -119,7 +147,7 @@ def nygard_markdown(record: Record) -> str:
     # paragraph of its own as `adr new -s` and `-l` write them.
     lines += ["", "## Status", "", decision.get_status_display()]
     for label, other in record.links:
-        lines += ["", f"{label} [{other.number}. {inline(other.title)}]({adr_filename(other)})"]
+        lines += ["", f"{label} [{other.number}. {inline(other.title)}]({nygard_filename(other)})"]
     # The links are in the status section, so the body leaves out its own list of them.
     sections = markdown_parts(document.model_copy(update={"links": []})).sections
     for heading, body in nygard_sections(sections):
@@ -243,8 +271,9 @@ def _log4brains_config() -> dict[str, str]:
 
 
 def _adr_tools_config() -> dict[str, str]:
-    # What `adr init doc/adr` writes, for adr-tools run from the archive's root.
-    return {".adr-dir": "doc/adr\n"}
+    # What `adr init doc/adr` writes, for adr-tools run from the archive's root, and pyadr's
+    # setting for the same folder.
+    return {".adr-dir": "doc/adr\n", ".adr": "[adr]\nrecords-dir = doc/adr\n"}
 
 
 @dataclass(frozen=True)
@@ -255,6 +284,7 @@ class Flavour:
     about: str  # the index's sentence on how the records are written
     write: Callable[[Record], str]
     root_files: Callable[[], dict[str, str]] = dict
+    filename: Callable[[Decision], str] = adr_filename
 
 
 FLAVOURS = {
@@ -279,22 +309,25 @@ FLAVOURS = {
     "nygard": Flavour(
         label="adr-tools (Nygard)",
         folder="doc/adr",
-        index="README.md",
+        # pyadr checks every file in the folder but one named index.md.
+        index="index.md",
         about=(
             "Each record follows Michael Nygard's layout as adr-tools writes it: "
-            "`adr list` lists them and `adr new` numbers the next one."
+            "`adr list` lists them and `adr new` numbers the next one; "
+            "`pyadr check-adr-repo` checks them."
         ),
         write=nygard_markdown,
         root_files=_adr_tools_config,
+        filename=nygard_filename,
     ),
 }
 DEFAULT_FLAVOUR = "madr"
 BAD_FLAVOUR = f"Unknown export format; choose one of {', '.join(FLAVOURS)}."
 
 
-def _status(decision: Decision, newer: Decision | None) -> str:
+def _status(decision: Decision, newer: Decision | None, flavour: Flavour) -> str:
     if newer is not None:
-        return f"{SUPERSEDED_BY} [{newer.adr_id}]({adr_filename(newer)})"
+        return f"{SUPERSEDED_BY} [{newer.adr_id}]({flavour.filename(newer)})"
     return decision.get_status_display()
 
 
@@ -307,15 +340,15 @@ def index_markdown(records: list[Record], flavour: Flavour) -> str:
     lines += ["| Number | Title | Status | Date |", "| --- | --- | --- | --- |"]
     lines += [
         f"| {record.decision.number:04d} "
-        f"| [{inline(record.decision.title)}]({adr_filename(record.decision)}) "
-        f"| {_status(record.decision, record.superseded_by)} "
+        f"| [{inline(record.decision.title)}]({flavour.filename(record.decision)}) "
+        f"| {_status(record.decision, record.superseded_by, flavour)} "
         f"| {record.decision.decided_on.isoformat()} |"
         for record in records
     ]
     return "\n".join(lines) + "\n"
 
 
-def _records(decisions: list[Decision]) -> list[Record]:
+def _records(decisions: list[Decision], filename: Callable[[Decision], str]) -> list[Record]:
     exported = {decision.pk for decision in decisions}
     records = []
     for decision in decisions:
@@ -327,7 +360,7 @@ def _records(decisions: list[Decision]) -> list[Record]:
             *linked_decisions(decision),
         ]
         pairs = [(label, other) for label, other in pairs if other.pk in exported]
-        links = [adr_link(label, other, adr_filename) for label, other in pairs]
+        links = [adr_link(label, other, filename) for label, other in pairs]
         records.append(Record(decision, pairs, adr_document(decision, links=links)))
     return records
 
@@ -346,8 +379,8 @@ def export_zip(decisions: Iterable[Decision], flavour: str = DEFAULT_FLAVOUR) ->
     # A few queries for the whole export instead of a few per decision; the links between
     # decisions still cost two per decision.
     prefetch_related_objects(ordered, "team", "tags", "superseded_by", "supersedes")
-    records = _records(ordered)
-    files = {f"{layout.folder}/{adr_filename(r.decision)}": layout.write(r) for r in records}
+    records = _records(ordered, layout.filename)
+    files = {f"{layout.folder}/{layout.filename(r.decision)}": layout.write(r) for r in records}
     files[f"{layout.folder}/{layout.index}"] = index_markdown(records, layout)
     files.update(layout.root_files())
     buffer = io.BytesIO()

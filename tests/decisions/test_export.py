@@ -322,15 +322,23 @@ def test_it_writes_the_log4brains_configuration_at_the_root(settings):
 # --- Nygard, as adr-tools writes it ----------------------------------------------------------
 
 
-def test_it_writes_the_nygard_title_date_and_status_as_adr_tools_does(superseded_pair):
+def test_it_writes_the_nygard_title_date_and_status_as_adr_tools_and_pyadr_read_them(
+    superseded_pair,
+):
     old, new = superseded_pair
 
     files = _files(export_zip(Decision.objects.all(), "nygard"))
 
     assert files[".adr-dir"] == "doc/adr\n"
-    assert "doc/adr/README.md" in files
-    assert files[f"doc/adr/{OLD}"].splitlines()[:16] == [
-        "# 1. Use serverless for Orders",
+    assert files[".adr"] == "[adr]\nrecords-dir = doc/adr\n"
+    assert "doc/adr/index.md" in files
+    assert files[f"doc/adr/{OLD}"].splitlines()[:21] == [
+        "# Use serverless for Orders",
+        "",
+        "<!-- For pyadr:",
+        "* Status: superseded by ADR-0002",
+        f"* Date: {old.decided_on.isoformat()}",
+        "-->",
         "",
         f"Date: {old.decided_on.isoformat()}",
         "",
@@ -347,6 +355,24 @@ def test_it_writes_the_nygard_title_date_and_status_as_adr_tools_does(superseded
         "## Context",
         "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "filename"),
+    [
+        ("Use *Lambda* & SQS for <orders>", "0001-use-lambda-sqs-for-orders.md"),
+        ("Café: straße über 漢字", "0001-cafe-strasse-uber-han-zi.md"),
+        ("keep_snake_case names", "0001-keep-snake-case-names.md"),
+        ("!!!", "0001-decision.md"),
+        ("漢" * 200, f"0001-{'-'.join(['han'] * 50)}.md"),
+    ],
+)
+def test_nygard_file_names_are_the_slug_pyadr_expects_of_the_whole_title(alice, title, filename):
+    _create(alice, title)
+
+    files = _files(export_zip(Decision.objects.all(), "nygard"))
+
+    assert f"doc/adr/{filename}" in files
 
 
 def test_it_keeps_every_madr_section_under_context_decision_and_consequences(alice):

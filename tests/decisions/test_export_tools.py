@@ -1,10 +1,11 @@
 """The export as the tools each flavour is for read it, run for real on the unzipped archive:
 log4brains 1.1.0 builds its site from the log4brains flavour, adr-tools 3.0.0 lists, indexes,
-graphs and numbers the nygard flavour, and markdownlint-cli2 0.22.1 finds nothing in any of them.
+graphs and numbers the nygard flavour, pyadr 0.19.0 checks it, and markdownlint-cli2 0.22.1 finds
+nothing in any of them.
 
-Where a tool is: ADR_TOOLS_BIN_DIR (the folder holding `adr`), LOG4BRAINS and MARKDOWNLINT (the
-executables), else the PATH. A missing tool skips its tests, except under CI, where it fails
-them; .ci/run installs all three.
+Where a tool is: ADR_TOOLS_BIN_DIR (the folder holding `adr`), LOG4BRAINS, PYADR and MARKDOWNLINT
+(the executables), else the PATH. A missing tool skips its tests, except under CI, where it fails
+them; .ci/run installs all four.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ def adr() -> str:
 @pytest.fixture(scope="session")
 def log4brains() -> str:
     return _executable("LOG4BRAINS", "log4brains", "npm install log4brains@1.1.0")
+
+
+@pytest.fixture(scope="session")
+def pyadr() -> str:
+    return _executable("PYADR", "pyadr", "pip install pyadr==0.19.0 (in a virtual environment)")
 
 
 @pytest.fixture(scope="session")
@@ -233,9 +239,7 @@ def test_adr_tools_lists_indexes_and_graphs_the_nygard_flavour(adr, decisions, t
     graph = _run([adr, "generate", "graph"], folder).splitlines()
 
     assert listed == [f"doc/adr/{d.filename_stem}.md" for d in (old, new, queues)]
-    assert toc[2:] == [
-        f"* [{d.number}. {d.title}]({d.filename_stem}.md)" for d in (old, new, queues)
-    ]
+    assert toc[2:] == [f"* [{d.title}]({d.filename_stem}.md)" for d in (old, new, queues)]
     # The graph draws the links each record's status section makes, the "by" ones left out.
     assert sorted(line.strip() for line in graph if "weight=0" in line) == [
         '_2 -> _1 [label="Supersedes", weight=0]',
@@ -278,6 +282,20 @@ def test_adr_new_numbers_past_the_drafts_and_supersedes_an_exported_record(
         "(0003-use-queues-between-orders-and-billing.md)",
         "Superseded by [5. Use hybrid for Orders](0005-use-hybrid-for-orders.md)",
     ]
+
+
+def test_pyadr_finds_every_nygard_record_well_formed(pyadr, decisions, tmp_path):
+    # A title whose Django slug would differ from python-slugify's (underscores, letters outside
+    # ASCII) and one longer than the portal's own slugs.
+    decisions["queues"].title = "Keep snake_case names in Café Straße"
+    decisions["queues"].save()
+    decisions["draft"].title = "Try hybrid for Search " + "and more " * 12
+    decisions["draft"].save()
+    folder = _unzip(export_zip(Decision.objects.all(), "nygard"), tmp_path)
+
+    checked = _run([pyadr, "check-adr-repo", "--no-ansi"], folder)
+
+    assert "All checks passed." in checked
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

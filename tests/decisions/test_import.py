@@ -246,6 +246,26 @@ def test_it_reads_the_links_in_an_adr_tools_status_section_and_leaves_code_alone
     assert "# this comment is code, not a heading\n" in adr.body
 
 
+@pytest.mark.django_db
+def test_it_reads_its_own_nygard_export_without_the_lines_kept_for_pyadr(alice, rita, team):
+    old = decision_approve(decision=make_decision(alice, team), actor=rita)
+    new = make_decision(alice, team, replaces=old, title="Use containers for Orders")
+    decision_approve(decision=new, actor=rita)
+    with zipfile.ZipFile(io.BytesIO(export_zip(Decision.objects.all(), "nygard"))) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+
+    adr = _parse(
+        "doc/adr/0001-use-serverless-for-orders.md",
+        files["doc/adr/0001-use-serverless-for-orders.md"],
+    )
+
+    assert (adr.number, adr.title, adr.status) == (1, old.title, "superseded")
+    assert adr.date == old.decided_on
+    assert [(link.kind, link.number) for link in adr.links] == [("superseded_by", new.number)]
+    assert "<!--" not in adr.body and "-->" not in adr.body and "pyadr" not in adr.body
+    assert adr.warnings == []
+
+
 def test_it_reads_madr_2_bullets():
     adr = _parse("docs/adr/0003-use-markdown-any-decision-records.md", MADR_2)
 
