@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from advisor.models import Team
 from decisions.models import AuditEntry, Decision, Flag, Review
@@ -26,8 +28,23 @@ def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
     )
 
 
-def dashboard(user: User) -> dict[str, Any]:
+# The dashboard's horizon: a decision shows there this long before its review date.
+DUE_SOON = dt.timedelta(days=30)
+
+
+def decisions_due_for_review(
+    decisions: QuerySet[Decision], *, today: dt.date, within: dt.timedelta
+) -> QuerySet[Decision]:
+    """Accepted decisions whose review date has passed or falls within `within` of `today`,
+    the most overdue first."""
+    return decisions.filter(
+        status=Decision.Status.ACCEPTED, review_by__isnull=False, review_by__lte=today + within
+    ).order_by("review_by", "number")
+
+
+def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the home page shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
     visible = decisions_visible_to(user)
     awaiting: list[Decision] = []
     if is_reviewer(user):
@@ -71,8 +88,11 @@ def dashboard(user: User) -> dict[str, Any]:
         .select_related("actor", "decision")
         .order_by("-created_at", "-id")[:10]
     )
+    due = list(decisions_due_for_review(visible, today=today, within=DUE_SOON)[:10])
     return {
         "awaiting": awaiting,
+        "due": due,
+        "today": today,
         "drafts": drafts,
         "by_status": [(s.label, by_status.get(s.value, 0), s.value) for s in Decision.Status],
         "by_outcome": sorted(by_outcome.items()),

@@ -29,7 +29,7 @@ from decisions.models import (
     Revision,
     Tag,
 )
-from decisions.render.context import Snapshot
+from decisions.render.context import Snapshot, snapshot_review_by
 from decisions.render.html import comment_to_html
 from decisions.roles import (
     acts_for_team,
@@ -212,6 +212,7 @@ def decision_create(
         snapshot=snapshot.model_dump(mode="json") if snapshot else None,
         body=body,
         decided_on=decided_on or timezone.localdate(),
+        review_by=snapshot_review_by(snapshot, decided_on or timezone.localdate()),
         replaces=replaces,
     )
     if snapshot is not None:
@@ -349,7 +350,11 @@ def _move(decision: Decision, actor: User, name: str, note: str = "") -> Decisio
         decision.review_round += 1
     if transition.target in DECIDED:
         decision.decided_on = timezone.localdate()
-    decision.save(update_fields=["status", "review_round", "decided_on", "updated_at"])
+        # A questionnaire-made decision's review date counts from the day it was decided.
+        if decision.snapshot is not None:
+            snapshot = Snapshot.model_validate(decision.snapshot)
+            decision.review_by = snapshot_review_by(snapshot, decision.decided_on)
+    decision.save(update_fields=["status", "review_round", "decided_on", "review_by", "updated_at"])
     _audit(decision, actor, transition.audit, source, transition.target, note)
     return decision
 

@@ -347,7 +347,7 @@ def build_adr(document: AdrDocument) -> Adr:
         ],
         risks=result.risks,
         rollout=result.rollout,
-        review_by=_add_months(document.date, review.months) if review else None,
+        review_by=document.review_by or snapshot_review_by(document.snapshot, document.date),
         review_triggers=review.triggers if review else [],
         checklist=_checklist(
             [
@@ -365,6 +365,15 @@ def build_adr(document: AdrDocument) -> Adr:
             e.name for e in _by_specificity(result.anti_patterns)[SHOWN_ANTI_PATTERNS:]
         ],
     )
+
+
+def snapshot_review_by(snapshot: Snapshot | None, decided_on: dt.date) -> dt.date | None:
+    """When a questionnaire-made decision is due for review: its review plan's months after it
+    was decided. The decision stores this date (decisions.services), so lists and reminders can
+    query it and a reviewer can move it."""
+    if snapshot is None or snapshot.recommendation.review is None:
+        return None
+    return _add_months(decided_on, snapshot.recommendation.review.months)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

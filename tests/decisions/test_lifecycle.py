@@ -3,13 +3,18 @@ supersession, edits with optimistic locking, and the audit trail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
 from advisor.models import Assessment
+from decisions.documents import adr_document
 from decisions.models import AuditEntry, Decision, Review, Revision
+from decisions.render.context import snapshot_review_by
+from decisions.render.markdown import render_markdown
 from decisions.selectors import dashboard
 from decisions.services import (
     TRANSITIONS,
@@ -19,6 +24,7 @@ from decisions.services import (
     allowed_actions,
     decision_approve,
     decision_comment,
+    decision_create,
     decision_edit,
     decision_request_changes,
     decision_transition,
@@ -117,6 +123,53 @@ def test_an_author_cannot_approve_their_own_decision(django_user_model, team):
     decision.refresh_from_db()
     assert decision.status == Status.PROPOSED
     assert not Review.objects.exists()
+
+
+def test_a_questionnaire_decision_is_due_for_review_its_plan_s_months_after_acceptance(
+    alice, rita, team
+):
+    decision = make_decision(alice, team)
+    months = snapshot_for().recommendation.review.months
+    created_on = decision.decided_on
+    assert decision.review_by == snapshot_review_by(snapshot_for(), created_on)
+    Decision.objects.filter(pk=decision.pk).update(decided_on=dt.date(2025, 1, 31))
+    decision.refresh_from_db()
+
+    approved = decision_approve(decision=decision, actor=rita)
+
+    # Counted again from the day it was accepted, as the ADR says.
+    assert approved.decided_on == timezone.localdate()
+    assert approved.review_by == snapshot_review_by(snapshot_for(), approved.decided_on)
+    assert approved.review_by > approved.decided_on
+    assert months > 0
+    shown = render_markdown(adr_document(approved))
+    assert f"review-by: {approved.review_by.isoformat()}" in shown
+
+
+def test_a_review_date_set_on_an_accepted_decision_is_the_one_its_adr_shows(alice, rita, team):
+    decision = decision_approve(decision=make_decision(alice, team), actor=rita)
+    Decision.objects.filter(pk=decision.pk).update(review_by=dt.date(2031, 2, 3))
+    decision.refresh_from_db()
+
+    assert "review-by: 2031-02-03" in render_markdown(adr_document(decision))
+
+
+def test_a_free_form_decision_has_no_review_date_unless_given(alice, team):
+    decision = decision_create(
+        author=alice,
+        assessment=None,
+        snapshot=None,
+        title="Keep ADRs in Markdown",
+        context="Why.",
+        drivers=[],
+        decision_makers=[],
+        consulted=[],
+        informed=[],
+        team=team,
+        body="## Decision Outcome\n\nYes.",
+    )
+
+    assert decision.review_by is None
 
 
 def test_one_approval_accepts_by_default(alice, rita, team):

@@ -102,3 +102,40 @@ def test_it_renders_the_comments_already_posted():
         assert "image not shown: https://tracker.example/p.gif" in html
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_the_review_date_of_questionnaire_decisions_already_made():
+    apps = _migrate([("decisions", "0011_review_by")])
+    try:
+        user = apps.get_model("auth", "User").objects.create(username="alice")
+        decisions = apps.get_model("decisions", "Decision").objects
+        common = {"author": user, "context": "", "decided_on": dt.date(2026, 1, 31)}
+        planned = decisions.create(
+            number=1,
+            slug="a",
+            title="A",
+            snapshot={"recommendation": {"review": {"months": 13}}},
+            **common,
+        )
+        unplanned = decisions.create(number=2, slug="b", title="B", snapshot={}, **common)
+        free = decisions.create(number=3, slug="c", title="C", snapshot=None, **common)
+        kept = decisions.create(
+            number=4,
+            slug="d",
+            title="D",
+            review_by=dt.date(2030, 1, 1),
+            snapshot={"recommendation": {"review": {"months": 6}}},
+            **common,
+        )
+
+        apps = _migrate([("decisions", "0012_review_by_from_snapshot")])
+
+        after = apps.get_model("decisions", "Decision").objects
+        # 13 months after 31 January is the end of the next February.
+        assert after.get(pk=planned.pk).review_by == dt.date(2027, 2, 28)
+        assert after.get(pk=unplanned.pk).review_by is None
+        assert after.get(pk=free.pk).review_by is None
+        assert after.get(pk=kept.pk).review_by == dt.date(2030, 1, 1)
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -3,12 +3,14 @@ someone from another team (charlie), an architecture reviewer (rita) and staff (
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from advisor.models import Assessment, Team
 from decisions.models import AuditEntry, Decision
@@ -338,6 +340,41 @@ def test_the_dashboard_shows_what_waits_for_a_reviewer(people, team):
     drafts = bob_page.split('id="drafts-title"')[1].split("</section>")[0]
     assert draft.adr_id in drafts
     assert AuditEntry.objects.count() == 2
+
+
+def test_the_dashboard_lists_accepted_decisions_due_for_review_within_30_days(people, team):
+    today = timezone.localdate()
+    make = make_decision
+
+    def accepted(title: str, review_by: dt.date) -> Decision:
+        decision = decision_approve(
+            decision=make(people["alice"], team, title=title), actor=people["rita"]
+        )
+        Decision.objects.filter(pk=decision.pk).update(review_by=review_by)
+        return decision
+
+    overdue = accepted("Overdue one", today - dt.timedelta(days=3))
+    soon = accepted("Soon one", today + dt.timedelta(days=30))
+    later = accepted("Later one", today + dt.timedelta(days=31))
+    proposed = make(people["alice"], team, title="Proposed one")
+    Decision.objects.filter(pk=proposed.pk).update(review_by=today)
+
+    page = _client(people["charlie"]).get(reverse("home")).content.decode()
+
+    due = page.split('id="due-title"')[1].split("</section>")[0]
+    assert due.index(overdue.adr_id) < due.index(soon.adr_id)
+    assert later.adr_id not in due and proposed.adr_id not in due
+    assert "overdue since" in due.split(soon.adr_id)[0]
+    assert "review by" in due.split(soon.adr_id)[1]
+
+
+def test_the_dashboard_says_when_nothing_is_due_for_review(people, team):
+    make_decision(people["alice"], team)
+
+    page = _client(people["bob"]).get(reverse("home")).content.decode()
+
+    due = page.split('id="due-title"')[1].split("</section>")[0]
+    assert "No accepted decision is due for review" in due
 
 
 def test_requesting_changes_without_a_note_is_bad_input_not_forbidden(people, team):
