@@ -1,6 +1,6 @@
 """The export as the tools each flavour is for read it, run for real on the unzipped archive:
 log4brains 1.1.0 builds its site from the log4brains flavour, adr-tools 3.0.0 lists, indexes,
-graphs and numbers the nygard flavour, pyadr 0.19.0 checks it, and markdownlint-cli2 0.22.1 finds
+graphs and numbers the nygard flavour, pyadr 0.19.0 checks it and indexes it by status, and markdownlint-cli2 0.22.1 finds
 nothing in any of them.
 
 Where a tool is: ADR_TOOLS_BIN_DIR (the folder holding `adr`), LOG4BRAINS, PYADR and MARKDOWNLINT
@@ -294,8 +294,24 @@ def test_pyadr_finds_every_nygard_record_well_formed(pyadr, decisions, tmp_path)
     folder = _unzip(export_zip(Decision.objects.all(), "nygard"), tmp_path)
 
     checked = _run([pyadr, "check-adr-repo", "--no-ansi"], folder)
+    _run([pyadr, "toc", "--no-ansi"], folder)
 
     assert "All checks passed." in checked
+    # pyadr's own index sorts the records by the status it read from each file.
+    toc = (folder / "doc" / "adr" / "index.md").read_text()
+    sections = {
+        part.split("\n", 1)[0]: [line for line in part.splitlines() if line.startswith("* ")]
+        for part in toc.split("\n## ")[1:]
+    }
+    old, new = decisions["old"], decisions["new"]
+    assert sections["Accepted Records"] == [
+        f"* [0002 - {new.title}](0002-use-containers-for-orders.md)"
+    ]
+    assert sections["Superseded Records"] == [
+        f"* [0001 - {old.title}](0001-use-serverless-for-orders.md): superseded by ADR-0002"
+    ]
+    others = "\n".join(sections["Records with non-standard statuses"])
+    assert "Keep snake\\_case names in Café Straße" in others and "Try hybrid for Search" in others
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
