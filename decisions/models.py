@@ -93,6 +93,13 @@ class Decision(models.Model):
             models.Index(
                 fields=["status", "outcome", "author", "team"], name="decision_visibility"
             ),
+            # The dashboard's "due for review": accepted decisions in review-date order, read
+            # until ten are found instead of sorting every accepted decision.
+            models.Index(
+                fields=["review_by", "number"],
+                condition=models.Q(status="accepted", review_by__isnull=False),
+                name="decision_due_for_review",
+            ),
         ]
 
     def __str__(self) -> str:
