@@ -26,7 +26,7 @@ from decisions.forms import (
     ImportForm,
     LinkForm,
 )
-from decisions.history import revision_diff
+from decisions.history import Comparison, revision_diff
 from decisions.importer import decisions_import
 from decisions.models import Decision
 from decisions.pdfs import decision_pdf as cached_pdf
@@ -478,7 +478,7 @@ def decision_history(request: Request, number: int) -> HttpResponse:
     except (ValueError, IndexError):
         old = new = decision.version
     by_version = {revision.version: revision for revision in revisions}
-    diff: list[tuple[str, str]] = []
+    diff: Comparison | None = None
     missing = [v for v in (old, new) if v not in by_version]
     if not missing:
         diff = revision_diff(by_version[old], by_version[new])

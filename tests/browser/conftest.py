@@ -31,7 +31,35 @@ MISSING_CHROMIUM = (
     "Install it with `apt-get install chromium` (.ci/run does this)."
 )
 
+BLOCKING_IMPACTS = {"serious", "critical"}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
 expect.set_options(timeout=10_000)
+
+
+def serious_violations(page: Page) -> str:
+    """axe-core's serious and critical violations on the page as it is now, one a line."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # From the live server, as the page's own scripts are: the policy refuses inline ones.
+        page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"][0]) for node in v["nodes"][:5])
+        + f" [{len(v['nodes'])} node(s)]"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    )
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window: 0 when nothing scrolls sideways."""
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,17 +12,27 @@ from playwright.sync_api import Locator, Page, expect
 
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
-from advisor.models import Team
+from advisor.models import Assessment, Team
 from decisions.models import Decision
 from decisions.render.context import Snapshot
 from decisions.roles import REVIEWERS_GROUP
-from decisions.services import decision_approve, decision_create, decision_transition
-from tests.browser.conftest import PASSWORD
+from decisions.services import (
+    decision_approve,
+    decision_create,
+    decision_edit,
+    decision_transition,
+)
+from tests.browser.conftest import (
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    horizontal_overflow,
+    serious_violations,
+)
 from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 Status = Decision.Status
 
 
@@ -134,21 +144,6 @@ def _review(page: Page) -> Locator:
 
 def _timeline(page: Page) -> Locator:
     return page.get_by_role("region", name="Timeline")
-
-
-def _serious_violations(page: Page) -> str:
-    """axe-core's serious and critical violations on the page as it is now, one a line."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # From the live server, as the page's own scripts are: the policy refuses inline ones.
-        page.add_script_tag(url="/static/vendor/axe/axe.min.js")
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at "
-        + ", ".join(str(node["target"][0]) for node in v["nodes"][:5])
-        + f" [{len(v['nodes'])} node(s)]"
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
-    )
 
 
 def test_it_takes_a_reviewer_from_search_to_approval(
@@ -284,21 +279,21 @@ def test_it_has_no_serious_accessibility_violations_on_the_portal(
 
     _open_log(page)
     expect(_rows(page)).to_have_count(4)
-    assert not (found := _serious_violations(page)), f"decision log:\n{found}"
+    assert not (found := serious_violations(page)), f"decision log:\n{found}"
 
     page.get_by_label("Status").select_option(label="Accepted")
     expect(_status_cells(page)).to_have_text(["Accepted"])
-    assert not (found := _serious_violations(page)), f"filtered decision log:\n{found}"
+    assert not (found := serious_violations(page)), f"filtered decision log:\n{found}"
 
     _open_decision(page, log["orders"])
-    assert not (found := _serious_violations(page)), f"decision page:\n{found}"
+    assert not (found := serious_violations(page)), f"decision page:\n{found}"
 
     page.goto("/")
     expect(page.get_by_role("heading", name="Architecture decisions")).to_be_visible()
     expect(page.get_by_role("region", name="Awaiting my review")).to_contain_text(
         log["orders"].adr_id
     )
-    assert not (found := _serious_violations(page)), f"dashboard:\n{found}"
+    assert not (found := serious_violations(page)), f"dashboard:\n{found}"
 
 
 def test_a_decision_written_by_hand_with_tags_and_a_link(
@@ -307,7 +302,7 @@ def test_a_decision_written_by_hand_with_tags_and_a_link(
     page = _sign_in(anonymous_page, people["alice"])
     page.goto("/decisions/")
     page.get_by_role("link", name="Write a decision").click()
-    assert not (found := _serious_violations(page)), f"write page:\n{found}"
+    assert not (found := serious_violations(page)), f"write page:\n{found}"
 
     page.get_by_label("Title").fill("Use a managed queue for order events")
     page.get_by_label("Context and problem statement").fill("Order events need a home.")
@@ -322,4 +317,138 @@ def test_a_decision_written_by_hand_with_tags_and_a_link(
     page.get_by_label("ADR number").fill(str(log["orders"].number))
     page.get_by_role("button", name="Link").click()
     expect(page.locator("#links")).to_contain_text(f"Relates to {log['orders'].adr_id}")
-    assert not (found := _serious_violations(page)), f"written decision:\n{found}"
+    assert not (found := serious_violations(page)), f"written decision:\n{found}"
+
+
+SIZES = [DESKTOP, PHONE]
+SIZE_IDS = ["desktop", "phone"]
+
+
+def _box(locator: Locator) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not shown"
+    return box
+
+
+def _within_width(locator: Locator, width: int) -> bool:
+    box = _box(locator)
+    return box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_log_is_a_table_on_a_desktop_and_cards_on_a_phone(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision], size: dict[str, int]
+) -> None:
+    page = _sign_in(anonymous_page, people["alice"])
+    page.set_viewport_size(size)
+    _open_log(page)
+    expect(_rows(page)).to_have_count(5)
+
+    assert horizontal_overflow(page) == 0
+    row = _rows(page).filter(has_text="Keep the Ledger on containers")
+    title, status, outcome, team, author, date = (
+        row.locator(f"> :nth-child({n})") for n in (2, 3, 4, 5, 6, 7)
+    )
+    expect(outcome).to_have_text("Containers")
+    expect(team).to_have_text("Payments")
+    for cell in (title, status, outcome, team, date):
+        expect(cell).to_be_visible()
+        assert _within_width(cell, size["width"]), f"{cell} reaches past the window"
+    columns = page.get_by_role("columnheader", name="Outcome")
+    if size == DESKTOP:
+        expect(columns).to_be_visible()
+        tops = {round(_box(cell)["y"]) for cell in (title, outcome, team, date)}
+        assert len(tops) == 1, f"a table row's cells sit at {tops}"
+    else:
+        expect(columns).to_be_hidden()  # each cell names itself instead
+        # One card: the title first, then status, outcome, team and date, one under the other.
+        tops = [_box(cell)["y"] for cell in (title, status, outcome, team, date)]
+        assert tops == sorted(tops) and len(set(tops)) == 5, f"the card's lines sit at {tops}"
+        label = outcome.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert label == '"Outcome: "'
+        assert _box(title)["width"] > size["width"] / 2, "the title is squeezed into a column"
+    assert not (found := serious_violations(page)), f"decision log at {size['width']}px:\n{found}"
+
+
+ADDED = "Nobody wants to patch servers. <script>alert('x')</script> **Bold**."
+
+
+def _edited_for_history(decision: Decision, author: User) -> None:
+    """A second version whose context gains a sentence and some hostile text."""
+    decision_edit(
+        decision=decision,
+        actor=author,
+        base_version=decision.version,
+        title=decision.title,
+        context=f"{decision.context} {ADDED}",
+        drivers=["Spiky traffic", "Cost at low volume"],
+        decision_makers=decision.decision_makers,
+        consulted=[],
+        informed=["Finance"],
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_the_history_shows_versions_side_by_side_on_a_desktop_and_stacked_on_a_phone(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision], size: dict[str, int]
+) -> None:
+    orders = log["orders"]
+    _edited_for_history(orders, people["alice"])
+    page = _sign_in(anonymous_page, people["alice"])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_viewport_size(size)
+    page.goto(f"/decisions/{orders.number}/history/")
+    diff = page.get_by_role("table", name=re.compile("^Version 1 beside version 2"))
+    expect(diff).to_be_visible()
+
+    assert horizontal_overflow(page) == 0
+    row = diff.locator("tr.diff-change", has_text="Nobody wants to patch servers")
+    old, new = row.locator("td.diff-old"), row.locator("td.diff-new")
+    added = new.locator("ins")
+    expect(added).to_have_count(1)
+    expect(added).to_have_text(f"added: {ADDED}")  # the sentence alone, shown as text
+    expect(old.locator("del")).to_have_count(0)
+    assert "underline" in added.evaluate("node => getComputedStyle(node).textDecorationLine")
+    removed = diff.locator("del", has_text="Use serverless")
+    expect(removed).to_have_count(0)
+    old_box, new_box = _box(old), _box(new)
+    if size == DESKTOP:
+        assert abs(old_box["y"] - new_box["y"]) < 1, "the versions are not side by side"
+        assert old_box["x"] + old_box["width"] <= new_box["x"] + 1
+        assert abs(old_box["width"] - new_box["width"]) < 2, "the columns differ in width"
+    else:
+        assert new_box["y"] >= old_box["y"] + old_box["height"] - 1, "new is not under old"
+        assert abs(old_box["x"] - new_box["x"]) < 1
+        for cell in (old, new):
+            assert _within_width(cell, size["width"]), f"{cell} reaches past the window"
+    assert not dialogs, f"text from the decision ran as a script: {dialogs}"
+    assert not (found := serious_violations(page)), f"history at {size['width']}px:\n{found}"
+
+
+def test_the_assessments_and_home_pages_fit_a_phone(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision], team: Team
+) -> None:
+    for name in ("Orders API with a rather long workload name", "Nightly billing export"):
+        Assessment.objects.create(
+            owner=people["alice"],
+            team=team,
+            name=name,
+            framework_id="default",
+            framework_version="2",
+            step="traffic",
+        )
+    page = _sign_in(anonymous_page, people["alice"])
+    page.set_viewport_size(PHONE)
+
+    page.goto("/assessments/")
+    row = page.locator("tbody tr", has_text="Nightly billing export")
+    team_cell = row.locator("td", has_text="Payments")
+    expect(team_cell).to_be_visible()
+    assert team_cell.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Team: "'
+    assert horizontal_overflow(page) == 0
+    assert not (found := serious_violations(page)), f"assessments at 390px:\n{found}"
+
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Architecture decisions")).to_be_visible()
+    assert horizontal_overflow(page) == 0

@@ -12,12 +12,10 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 from advisor.framework import Framework
 from advisor.framework.schema import Choice, Question, Section
 from advisor.models import Assessment
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, serious_violations
 from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
 pytestmark = pytest.mark.browser
-
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def _starts(text: str) -> re.Pattern[str]:
@@ -143,20 +141,6 @@ def _release_checks(page: Page, held: list[Route]) -> None:
 def _expect_recommendation(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Order API: {name}")
     expect(page.get_by_text("Recommended:")).to_contain_text(f"Recommended: {name},")
-
-
-def _serious_violations(page: Page) -> str:
-    """axe-core's serious and critical violations on the page as it is now, one a line."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # From the live server, as the page's own scripts are: the policy refuses inline ones.
-        page.add_script_tag(url="/static/vendor/axe/axe.min.js")
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target'][0]}"
-        f" [{len(v['nodes'])} node(s)]"
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
-    )
 
 
 def test_it_recommends_serverless_for_a_spiky_workload(page: Page, framework: Framework) -> None:
@@ -319,16 +303,16 @@ def test_it_shows_a_field_error_beside_the_field_on_change(
 
 def test_it_has_no_serious_accessibility_violations(page: Page, framework: Framework) -> None:
     _start(page)
-    assert not (found := _serious_violations(page)), f"first step:\n{found}"
+    assert not (found := serious_violations(page)), f"first step:\n{found}"
 
     for section in framework.sections:
         _answer_step(page, section, BASE_ANSWERS)
         _next(page, framework, section)
-    assert not (found := _serious_violations(page)), f"review step:\n{found}"
+    assert not (found := serious_violations(page)), f"review step:\n{found}"
 
     page.get_by_role("button", name="See the recommendation").click()
     _expect_recommendation(page, "Serverless")
-    assert not (found := _serious_violations(page)), f"results page:\n{found}"
+    assert not (found := serious_violations(page)), f"results page:\n{found}"
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
@@ -348,7 +332,7 @@ def test_the_first_screen_shows_the_answer_its_reasons_and_its_cost(
         assert box["y"] + box["height"] <= height, f"{selector} is below the first screen"
     expect(page.locator("#decisive-reasons li").first).to_contain_text("cannot be used")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    assert not (found := _serious_violations(page)), f"results page at {width}px:\n{found}"
+    assert not (found := serious_violations(page)), f"results page at {width}px:\n{found}"
 
 
 def test_without_javascript_the_wizard_shows_no_saving_notice(

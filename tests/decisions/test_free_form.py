@@ -247,7 +247,9 @@ def test_the_history_and_the_home_page_show_written_decisions(alice, team):
     ).content.decode()
     home = client.get(reverse("home")).content.decode()
 
-    assert "A hosted queue" in history and "A managed queue" in history
+    # Only the changed word is marked, on both lines that hold it.
+    assert history.count('<span class="visually-hidden">removed: </span>managed</del>') == 2
+    assert history.count('<span class="visually-hidden">added: </span>hosted</ins>') == 2
     assert "?outcome=none" in home and "Written by hand or imported" in home
 
 

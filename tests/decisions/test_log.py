@@ -190,9 +190,10 @@ def test_it_lists_what_the_table_shows(alice, log):
     assert f'<a href="{orders.get_absolute_url()}">{orders.adr_id}</a>' in page
     assert "Use serverless for Orders" in page
     assert "Alice Architect" in page
-    assert "<td>Payments</td>" in page and "<td>Search</td>" in page
+    assert '<td data-label="Team">Payments</td>' in page
+    assert '<td data-label="Team">Search</td>' in page
     assert ">Accepted</span>" in page and ">Rejected</span>" in page
-    assert "<td>Containers</td>" in page
+    assert '<td data-label="Outcome">Containers</td>' in page
     assert '<time datetime="2026-03-05">5 Mar 2026</time>' in page
     assert "3 decisions" in page
     assert "<caption" in page and '<th scope="col">ADR</th>' in page

@@ -246,14 +246,16 @@ def test_the_history_shows_a_diff_between_versions(people, team):
         .content.decode()
     )
 
-    assert '<span class="diff-remove">- Orders needs a home.</span>' in page
-    assert '<span class="diff-add">+ A sharper context</span>' in page
+    removed = '<del><span class="visually-hidden">removed: </span>Orders needs a home.</del>'
+    added = '<ins><span class="visually-hidden">added: </span>A sharper context</ins>'
+    assert f'<td class="diff-old" data-label="Version 1">{removed}</td>' in page
+    assert f'<td class="diff-new" data-label="Version 2">{added}</td>' in page
     missing = (
         _client(people["bob"])
         .get(reverse("decision_history", args=[draft.number]) + "?from=1&to=9")
         .content.decode()
     )
-    assert "There is no version 9 of ADR-0001" in missing and "diff-add" not in missing
+    assert "There is no version 9 of ADR-0001" in missing and "<ins>" not in missing
 
 
 def test_reassess_starts_a_prefilled_assessment_whose_adr_supersedes(people, team):
