@@ -3,28 +3,45 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# `DEMO=0 make run` starts without loading the demo into an empty database.
+DEMO ?= 1
 
-.PHONY: run demo serve worker test lint format check bench clean
+.PHONY: run demo reset-demo serve worker test lint format check bench clean
 
+# pip prints what it downloads and installs: the first install takes a minute or two, and a
+# silent terminal for that long looks like a hang.
 $(BIN)/activate: pyproject.toml
+	@if [ -x $(BIN)/python ]; then echo "Updating $(VENV) (pyproject.toml changed)…"; \
+	else echo "Creating $(VENV)…"; fi
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	@echo "Installing packages (about a minute on first run)…"
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e .
 	touch $(BIN)/activate
+	@echo "Packages installed."
 
 $(VENV)/.dev: $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "Installing the development tools (pytest, ruff, mypy)…"
+	$(BIN)/pip install -e '.[dev]'
 	touch $(VENV)/.dev
 
+# An empty database gets the demo (teams, logins for every role, a dozen decisions); after
+# that, each start prints the demo logins again.
 run: $(BIN)/activate
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py ensure_demo_user
-	@echo "Tip: 'make demo' fills an empty database with teams, users and a dozen decisions."
+	@if [ "$(DEMO)" != 0 ]; then $(BIN)/python manage.py seed_demo --if-empty; fi
 	$(BIN)/python manage.py runserver $(HOST)
 
+# The demo without the server; run again, it says what is loaded and prints the logins.
 demo: $(BIN)/activate
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+
+# Deletes only the demo's logins, teams and decisions (never the database file), then loads a
+# fresh demo; it refuses when anyone else has written something in the database.
+reset-demo: $(BIN)/activate
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo --reset
 
 # Production: DEBUG off unless the environment says otherwise; SECRET_KEY and ALLOWED_HOSTS
 # must be set (see the README's "Deployment").
@@ -62,4 +79,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/load.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 var/demo-logins.json staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -378,3 +378,9 @@ LOGGING = {
 # The public HSTS preload list is for public domains; an internal portal's hostname is not
 # eligible, so the deploy check's reminder about it is noise here.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# The demo logins' passwords on this machine (decisions.demo), so `make run` can show them
+# again. var/ is git-ignored; the file is readable by its owner only.
+DEMO_LOGINS_FILE = Path(
+    os.environ.get("DEMO_LOGINS_FILE", "").strip() or BASE_DIR / "var" / "demo-logins.json"
+)

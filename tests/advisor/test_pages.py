@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import authenticate
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.test import RequestFactory
 from django.urls import reverse
 
 from advisor.models import Team
@@ -76,29 +72,6 @@ def test_it_only_answers_get(client, alice):
     client.force_login(alice)
 
     assert client.post(reverse("home")).status_code == 405
-
-
-def test_it_creates_a_demo_login_once(capsys, settings):
-    settings.DEBUG = True
-    call_command("ensure_demo_user")
-    first = capsys.readouterr().out
-    password = first.split("password '")[1].split("'")[0]
-
-    call_command("ensure_demo_user")
-    second = capsys.readouterr().out
-
-    assert (
-        authenticate(RequestFactory().post("/accounts/login/"), username="demo", password=password)
-        is not None
-    )
-    assert "already exists" in second
-
-
-def test_it_refuses_a_demo_login_in_production(settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match="DEBUG is off"):
-        call_command("ensure_demo_user")
 
 
 def test_a_person_in_one_team_starts_an_assessment_in_it(client, alice):

@@ -1,22 +1,27 @@
 """`manage.py seed_demo`: fill an empty database with a portal worth clicking through (DEBUG only).
 
-Three teams, six people (two of them architecture reviewers), a finished assessment per workload
-and a dozen decisions in every status. Everything goes through the same service functions the
-portal uses, so revisions, reviews and audit entries are the real ones.
+Three teams, seven people (two architecture reviewers, one staff), a finished assessment per
+workload and a dozen decisions in every status. Everything goes through the same service
+functions the portal uses, so revisions, reviews and audit entries are the real ones.
+
+`make run` calls it with --if-empty and `make demo` without; run again, it prints the logins
+and how to reset. `--reset` deletes only the demo's data (decisions.demo), never the database:
+the same database may hold someone's own work, which a reset then refuses to touch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from advisor.answers import Answers, validate_answers
@@ -27,6 +32,20 @@ from advisor.services import (
     assessment_finish,
     assessment_reassess,
     assessment_save_answers,
+)
+from decisions.demo import (
+    DEMO_GROUP,
+    PEOPLE,
+    ROLES_LEGEND,
+    TEAMS,
+    DemoLogin,
+    demo_delete,
+    demo_logins,
+    demo_passwords_renew,
+    demo_reset_refusal,
+    demo_users,
+    new_password,
+    passwords_write,
 )
 from decisions.models import Decision
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
@@ -40,32 +59,11 @@ from decisions.services import (
     decision_transition,
 )
 
-NOT_EMPTY = (
-    "refusing to seed: the database already has decisions or teams "
-    "(seed_demo only fills an empty database)"
+NOT_DEBUG = (
+    "refusing to create demo logins while DEBUG is off: their passwords are printed in the "
+    "clear (--force loads the demo anyway; DEMO=0 make run starts without it)"
 )
-NOT_DEBUG = "refusing to create demo logins while DEBUG is off"
-
-TEAMS = {"payments": "Payments", "search": "Search", "platform": "Platform"}
-
-
-@dataclass(frozen=True)
-class Person:
-    username: str
-    first_name: str
-    last_name: str
-    team: str | None
-    reviewer: bool = False
-
-
-PEOPLE = [
-    Person("alice", "Alice", "Andersen", "payments"),
-    Person("bob", "Bob", "Baker", "payments"),
-    Person("carol", "Carol", "Chen", "search"),
-    Person("dan", "Dan", "Dlamini", "platform"),
-    Person("erin", "Erin", "Evans", "platform", reviewer=True),
-    Person("frank", "Frank", "Fischer", "search", reviewer=True),
-]
+RESET_HINT = "Start again from a fresh demo: make reset-demo (manage.py seed_demo --reset)."
 
 # A small, spiky HTTP API for a team without operations staff; each workload changes what
 # makes it different, the way the examples/ answer files do.
@@ -241,23 +239,29 @@ ORDERS_GROWN: Answers = {
 class Seeder:
     """Creates the demo data step by step, through the service layer only."""
 
-    def __init__(self, password: str) -> None:
+    def __init__(self, passwords: dict[str, str], *, say: Callable[[str], object]) -> None:
         self.framework: Framework = default_framework()
         self.today = timezone.localdate()
+        self.say = say
         self.group, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+        demo_group, _ = Group.objects.get_or_create(name=DEMO_GROUP)
         self.teams = {
             slug: Team.objects.create(name=name, slug=slug) for slug, name in TEAMS.items()
         }
+        say(f"  teams: {', '.join(TEAMS.values())}")
         self.users: dict[str, User] = {}
         self.team_of: dict[str, Team | None] = {}
         for person in PEOPLE:
             user = User.objects.create_user(
                 username=person.username,
-                password=password,
+                password=passwords[person.username],
                 first_name=person.first_name,
                 last_name=person.last_name,
                 email=f"{person.username}@example.com",
+                is_staff=person.staff,
+                is_superuser=person.staff,
             )
+            user.groups.add(demo_group)
             team = self.teams[person.team] if person.team else None
             if team is not None:
                 team.members.add(user)
@@ -265,6 +269,7 @@ class Seeder:
             if person.reviewer:
                 user.groups.add(self.group)
             self.users[person.username] = user
+        say(f"  logins: {', '.join(self.users)}")
         self.reviewers = [self.users[p.username] for p in PEOPLE if p.reviewer]
         self.assessments = 0
 
@@ -308,7 +313,7 @@ class Seeder:
                 reassesses_number=replaces.number,
             )
         snapshot = self._finish(assessment)
-        return decision_create(
+        decision = decision_create(
             author=user,
             assessment=assessment,
             snapshot=snapshot,
@@ -323,6 +328,8 @@ class Seeder:
             decided_on=self.today - dt.timedelta(days=days_ago),
             replaces=replaces,
         )
+        self.say(f"  {decision.adr_id}: {decision.title}")
+        return decision
 
     def comment(self, decision: Decision, author: str, body: str) -> None:
         decision_comment(decision=decision, actor=self.users[author], body=body)
@@ -452,39 +459,142 @@ class Seeder:
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with demo teams, logins and decisions (DEBUG only)."
+    help = (
+        "Load the demo (teams, logins with their roles, a dozen decisions) into an empty "
+        "database and print the logins; when it is loaded already, print them again. DEBUG only."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="say so and leave a database that already has other data, instead of failing",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete the demo's logins, teams and decisions (nothing else), then load it again",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="load the demo even with DEBUG off (a showcase server)",
+        )
+
+    def handle(self, *args: Any, if_empty: bool, reset: bool, force: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
             raise CommandError(NOT_DEBUG)
-        usernames = [person.username for person in PEOPLE]
-        password = secrets.token_urlsafe(12)
         with transaction.atomic():
-            if Decision.objects.exists() or Team.objects.exists():
-                raise CommandError(NOT_EMPTY)
-            taken = (
-                User.objects.filter(username__in=usernames)
-                .values_list("username", flat=True)
-                .first()
-            )
-            if taken is not None:
-                raise CommandError(f"refusing to seed: the login '{taken}' already exists")
-            seeder = Seeder(password)
-            seeder.run()
-        statuses = Counter(Decision.objects.values_list("status", flat=True))
-        by_status = ", ".join(
-            f"{statuses[status]} {label.lower()}"
-            for status, label in Decision.Status.choices
-            if statuses[status]
-        )
+            if reset:
+                self._delete()
+            elif demo_users().exists():
+                self._show_loaded()
+                return
+            taken = _why_not_empty(reset=reset)
+            if taken and if_empty:
+                self.stdout.write(f"The demo was not loaded: {taken}.")
+                return
+            if taken:
+                raise CommandError(f"refusing to load the demo: {taken}. {_start_over()}")
+            self._load(if_empty=if_empty)
+        self._print_logins()
+
+    def _delete(self) -> None:
+        refusal = demo_reset_refusal()
+        if refusal:
+            raise CommandError(f"{refusal}. {_start_over()}")
+        deleted = demo_delete()
         self.stdout.write(
-            f"Created {len(TEAMS)} teams, {len(PEOPLE)} logins, {seeder.assessments} finished "
-            f"assessments and {sum(statuses.values())} decisions ({by_status})."
+            f"Deleted the demo: {deleted.decisions} decisions, {deleted.assessments} "
+            f"assessments, {deleted.teams} teams and {deleted.logins} logins."
         )
-        self.stdout.write("Logins (one password for all, shown only now):")
-        for person in PEOPLE:
-            roles = [TEAMS[person.team]] if person.team else []
-            if person.reviewer:
-                roles.append("architecture reviewer")
-            self.stdout.write(f"  {person.username:<6} {', '.join(roles)}")
-        self.stdout.write(self.style.SUCCESS(f"Password: {password}"))
+
+    def _load(self, *, if_empty: bool) -> None:
+        # --if-empty is how `make run` calls it, on a database nobody asked to fill.
+        skip = " (DEMO=0 make run starts without it)" if if_empty else ""
+        self.stdout.write(f"Loading the demo{skip}:")
+        passwords = {person.username: new_password() for person in PEOPLE}
+        seeder = Seeder(passwords, say=self.stdout.write)
+        seeder.run()
+        passwords_write(passwords)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {len(TEAMS)} teams, {len(PEOPLE)} logins, {seeder.assessments} finished "
+                f"assessments and {_decisions_summary()}."
+            )
+        )
+
+    def _show_loaded(self) -> None:
+        renewed = demo_passwords_renew()
+        self.stdout.write(
+            f"The demo is loaded: {_decisions_summary()} in {Team.objects.count()} teams."
+        )
+        if renewed:
+            self.stdout.write(
+                f"New passwords for {', '.join(renewed)}: {_shown(settings.DEMO_LOGINS_FILE)} "
+                "had none for this database."
+            )
+        self._print_logins()
+        self.stdout.write(RESET_HINT)
+
+    def _print_logins(self) -> None:
+        logins = demo_logins()
+        header = DemoLogin("login", "password", "role")
+        width_name = max(len(login.username) for login in [header, *logins])
+        width_password = max(len(login.password) for login in [header, *logins])
+        self.stdout.write(
+            f"Demo logins (passwords kept in {_shown(settings.DEMO_LOGINS_FILE)}, "
+            "git-ignored, and shown on every make run):"
+        )
+        for login in [header, *logins]:
+            self.stdout.write(
+                f"  {login.username:<{width_name}}  {login.password:<{width_password}}  "
+                f"{login.role}"
+            )
+        self.stdout.write(f"{ROLES_LEGEND}\nSign in at /accounts/login/.")
+
+
+def _why_not_empty(*, reset: bool) -> str:
+    """What keeps the demo out of this database, or "" when nothing does.
+
+    The demo goes only where it cannot mix with anyone's work. After a reset the teams left are
+    other people's, made in /admin/; they are in the way only when their names clash.
+    """
+    teams = Team.objects.all()
+    if reset:
+        teams = teams.filter(Q(slug__in=TEAMS) | Q(name__in=TEAMS.values()))
+    if Decision.objects.exists() or Assessment.objects.exists() or teams.exists():
+        return "the database already has assessments, decisions or teams"
+    usernames = [person.username for person in PEOPLE]
+    taken = User.objects.filter(username__in=usernames).values_list("username", flat=True)
+    if taken:
+        return f"the login '{taken[0]}' already exists"
+    return ""
+
+
+def _start_over() -> str:
+    if connection.vendor == "sqlite":
+        database = _shown(Path(connection.settings_dict["NAME"]))
+        return f"To start over from nothing instead, stop the server and delete {database}."
+    return "To start over from nothing instead, drop the database and create it again."
+
+
+def _decisions_summary() -> str:
+    statuses = Counter(Decision.objects.values_list("status", flat=True))
+    by_status = ", ".join(
+        f"{statuses[status]} {label.lower()}"
+        for status, label in Decision.Status.choices
+        if statuses[status]
+    )
+    total = sum(statuses.values())
+    return f"{total} decisions ({by_status})" if total else "no decisions"
+
+
+def _shown(path: Path) -> str:
+    """The file's path from the checkout when it is inside it (var/demo-logins.json)."""
+    path = Path(path)
+    return (
+        str(path.relative_to(settings.BASE_DIR))
+        if path.is_relative_to(settings.BASE_DIR)
+        else str(path)
+    )
