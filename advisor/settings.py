@@ -120,6 +120,11 @@ def database_from_url(url: str) -> dict[str, Any]:
     config["PORT"] = str(config.get("PORT") or "")
     config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     config["CONN_HEALTH_CHECKS"] = True
+    # `.iterator()` (which every model choice field uses to list its options) would otherwise
+    # declare a server-side cursor: three round trips for a list of teams, and a cursor that a
+    # transaction-pooling proxy such as PgBouncer cannot keep. The project iterates no large
+    # result sets.
+    config["DISABLE_SERVER_SIDE_CURSORS"] = True
     # A server that accepts but never answers must not hold a worker (or the health probe)
     # until gunicorn kills it; the URL's own connect_timeout wins.
     options = config.setdefault("OPTIONS", {})

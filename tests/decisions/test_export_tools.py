@@ -1,7 +1,7 @@
 """The export as the tools each flavour is for read it, run for real on the unzipped archive:
 log4brains 1.1.0 builds its site from the log4brains flavour, adr-tools 3.0.0 lists, indexes,
-graphs and numbers the nygard flavour, pyadr 0.19.0 checks it and indexes it by status, and markdownlint-cli2 0.22.1 finds
-nothing in any of them.
+graphs and numbers the nygard flavour, pyadr 0.19.0 checks it and indexes it by status, and
+markdownlint-cli2 0.22.1 finds nothing in any of them.
 
 Where a tool is: ADR_TOOLS_BIN_DIR (the folder holding `adr`), LOG4BRAINS, PYADR and MARKDOWNLINT
 (the executables), else the PATH. A missing tool skips its tests, except under CI, where it fails
