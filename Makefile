@@ -48,7 +48,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy advisor decisions
+	$(BIN)/mypy advisor decisions notifications
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .
