@@ -35,9 +35,7 @@ def test_it_tells_the_reviewers_who_may_review_when_a_decision_is_proposed(
     assert mail.subjects() == {"rita": [subject], "ravi": [subject], "tess": [subject]}
 
 
-def test_a_reviewer_who_wrote_part_of_the_text_is_not_asked_to_review_it(
-    mail, alice, tess, rita
-):
+def test_a_reviewer_who_wrote_part_of_the_text_is_not_asked_to_review_it(mail, alice, tess, rita):
     decision = make_decision(alice, alice.teams.get(), status="draft")
     decision_edit(
         decision=decision,
