@@ -37,7 +37,8 @@ serve:
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-0} exec $(BIN)/gunicorn --config gunicorn.conf.py advisor.wsgi
 
-# Renders PDFs of proposed and accepted decisions ahead of time; run one or more beside serve.
+# Renders PDFs of proposed and accepted decisions ahead of time and sends notifications; run
+# one or more beside serve.
 worker:
 	@test -x $(BIN)/python || $(MAKE) $(BIN)/activate
 	DEBUG=$${DEBUG:-0} exec $(BIN)/python manage.py db_worker
