@@ -54,7 +54,8 @@ serve:
 	DEBUG=$${DEBUG:-0} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-0} exec $(BIN)/gunicorn --config gunicorn.conf.py advisor.wsgi
 
-# Renders PDFs of proposed and accepted decisions ahead of time; run one or more beside serve.
+# Renders PDFs of proposed and accepted decisions ahead of time and sends notifications; run
+# one or more beside serve.
 worker:
 	@test -x $(BIN)/python || $(MAKE) $(BIN)/activate
 	DEBUG=$${DEBUG:-0} exec $(BIN)/python manage.py db_worker
@@ -65,7 +66,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy advisor decisions
+	$(BIN)/mypy advisor decisions notifications
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .

@@ -85,6 +85,17 @@ def env_seconds(name: str, default: float, *, low: float, high: float) -> float:
     return value
 
 
+def env_url(name: str, default: str) -> str:
+    """An http(s) address with a host, without a trailing slash; empty when unset and no default."""
+    raw = os.environ.get(name, default).strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// address; got {raw!r}")
+    return raw.rstrip("/")
+
+
 def database_from_url(url: str) -> dict[str, Any]:
     """sqlite:///relative/or//absolute/path, or postgres://user:password@host:port/name?options.
 
@@ -189,6 +200,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "advisor",
     "decisions",
+    "notifications",
 ]
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
@@ -317,6 +329,38 @@ ADR_PDF_TIMEOUT = env_seconds("ADR_PDF_TIMEOUT", 20, low=1, high=120)
 ADR_PDF_CONCURRENCY = env_int("ADR_PDF_CONCURRENCY", 2)
 if ADR_PDF_CONCURRENCY < 1:
     raise ImproperlyConfigured("ADR_PDF_CONCURRENCY must be at least 1")
+
+
+# Where the portal is reached, for links in e-mails and chat messages (no request to ask).
+SITE_URL = env_url(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
+
+# Notifications (notifications/) go out by e-mail through SMTP when EMAIL_HOST is set; in
+# development without one they are printed by the worker, and in production without one no
+# e-mail is sent. Sending is done by the worker, never by the request that caused it.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_seconds("EMAIL_TIMEOUT", 10, low=1, high=120)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Decision advisor <advisor@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTIFY_EMAIL = bool(EMAIL_HOST) or DEBUG
+# A Slack or Microsoft Teams incoming webhook that hears about proposals, decisions and reviews
+# falling due; empty: none.
+NOTIFY_WEBHOOK_URL = env_url("NOTIFY_WEBHOOK_URL", "")
+NOTIFY_WEBHOOK_TIMEOUT = env_seconds("NOTIFY_WEBHOOK_TIMEOUT", 5, low=1, high=60)
+# A message that cannot be sent is tried this many times in all, waiting NOTIFY_RETRY_SECONDS
+# after the first failure and twice as long after each one since.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+if NOTIFY_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("NOTIFY_MAX_ATTEMPTS must be at least 1")
+NOTIFY_RETRY_SECONDS = env_seconds("NOTIFY_RETRY_SECONDS", 60, low=0, high=86_400)
 
 # Django calls its highest message level "error"; Bootstrap styles it as "danger".
 MESSAGE_TAGS = {message_levels.ERROR: "danger"}

@@ -23,6 +23,7 @@ urlpatterns = [
         name="assessment_check",
     ),
     path("decisions/", include("decisions.urls")),
+    path("", include("notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

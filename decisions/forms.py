@@ -182,6 +182,18 @@ class ActionForm(forms.Form):
         return refusal_sentence(self)
 
 
+class ReviewByForm(forms.Form):
+    """A reviewer's new review date for an accepted decision, and why."""
+
+    review_by = forms.DateField(
+        label="Review by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    note = UserTextField(label="Why", max_length=300)
+
+    def refusal(self) -> str:
+        return refusal_sentence(self)
+
+
 class ImportForm(forms.Form):
     """A zip of ADR files to import, for staff."""
 

@@ -201,6 +201,7 @@ class AuditEntry(models.Model):
         "comment_hidden": "hid a comment",
         "linked": "linked it",
         "unlinked": "removed a link",
+        "review_by_set": "set the review date",
     }
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="audit")

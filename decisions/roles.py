@@ -77,6 +77,16 @@ def review_refusal(decision: Decision, user: User) -> str:
     return ""
 
 
+def review_by_refusal(decision: Decision, user: User | AnonymousUser) -> str:
+    """Why this person may not set the decision's review date, or "" when they may: reviewers
+    keep the record's review dates, and only an accepted decision is due for review."""
+    if not is_reviewer(user):
+        return "Only architecture reviewers can set a decision's review date."
+    if decision.status != Decision.Status.ACCEPTED:
+        return "Only an accepted decision has a review date to set."
+    return ""
+
+
 def reassess_refusal(decision: Decision, user: User) -> str:
     """Why this person may not reassess (and so replace) the decision, or "" when they may."""
     if decision.status != Decision.Status.ACCEPTED:

@@ -36,10 +36,12 @@ from decisions.roles import (
     edit_refusal,
     hide_comment_refusal,
     link_refusal,
+    review_by_refusal,
     review_refusal,
 )
 from decisions.search import decision_search_text
 from decisions.tasks import PRERENDERED, prerender_decision_pdf
+from notifications.services import after_audit, after_comment
 
 SLUG_LENGTH = 60
 Status = Decision.Status
@@ -120,11 +122,12 @@ def _audit(
     decision: Decision, actor: User, action: str, source: str = "", target: str = "", note: str = ""
 ) -> AuditEntry:
     """Record a change to the decision. Every change goes through here, so this is also where
-    the new PDF of a proposed or accepted decision is queued for the worker."""
+    the new PDF of a proposed or accepted decision is queued for the worker, and where the
+    people who should hear of the change are told (once it is committed)."""
     if target in PRERENDERED:
         decision_id = decision.pk
         transaction.on_commit(lambda: prerender_decision_pdf.enqueue(decision_id))
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         decision=decision,
         actor=actor,
         action=action,
@@ -132,6 +135,8 @@ def _audit(
         to_status=target,
         note=note,
     )
+    after_audit(entry)
+    return entry
 
 
 def _revision(decision: Decision, actor: User, note: str = "") -> Revision:
@@ -457,9 +462,11 @@ def decision_comment(*, decision: Decision, actor: User, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise MissingInput("A comment needs some text.")
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         decision=decision, author=actor, body=body, body_html=comment_to_html(body)
     )
+    after_comment(comment)
+    return comment
 
 
 @transaction.atomic
@@ -523,6 +530,27 @@ def decision_edit(
     _set_tags(decision, tags if tags is not None else [t.name for t in decision.tags.all()])
     _revision(decision, actor, note)
     _audit(decision, actor, "edited", decision.status, decision.status, note)
+    return decision
+
+
+@transaction.atomic
+def decision_set_review_by(
+    *, decision: Decision, actor: User, review_by: dt.date, note: str
+) -> Decision:
+    """Set or move an accepted decision's review date, with the reason in its audit trail."""
+    decision = _locked(decision)
+    if refusal := review_by_refusal(decision, actor):
+        raise TransitionError(refusal)
+    if review_by < timezone.localdate():
+        raise MissingInput(f"{review_by:%d %b %Y} has passed; choose today or a later day.")
+    if not note.strip():
+        raise MissingInput("Say why the review date changes.")
+    previous = decision.review_by
+    decision.review_by = review_by
+    decision.save(update_fields=["review_by", "updated_at"])
+    was = f" (was {previous.isoformat()})" if previous else ""
+    change = f"Review by {review_by.isoformat()}{was}: {note.strip()}"
+    _audit(decision, actor, "review_by_set", decision.status, decision.status, change)
     return decision
 
 

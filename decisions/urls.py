@@ -27,6 +27,7 @@ urlpatterns = [
         views.decision_unlink_view,
         name="decision_unlink",
     ),
+    path("<int:number>/review-by/", views.decision_review_by_view, name="decision_review_by"),
     path("<int:number>/history/", views.decision_history, name="decision_history"),
     path("<int:number>/reassess/", views.decision_reassess, name="decision_reassess"),
 ]

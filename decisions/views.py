@@ -25,6 +25,7 @@ from decisions.forms import (
     DecisionForm,
     ImportForm,
     LinkForm,
+    ReviewByForm,
 )
 from decisions.history import Comparison, revision_diff
 from decisions.importer import decisions_import
@@ -40,6 +41,7 @@ from decisions.roles import (
     import_refusal,
     link_refusal,
     reassess_refusal,
+    review_by_refusal,
 )
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
@@ -57,6 +59,7 @@ from decisions.services import (
     decision_edit,
     decision_link,
     decision_request_changes,
+    decision_set_review_by,
     decision_transition,
     decision_unlink,
 )
@@ -253,6 +256,7 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "actions": allowed_actions(decision, request.user),
         "can_edit": not edit_refusal(decision, request.user),
         "can_reassess": not reassess_refusal(decision, request.user),
+        "can_set_review_by": not review_by_refusal(decision, request.user),
         "timeline": _timeline(decision, request.user),
         "comment_form": CommentForm(),
         **extra,
@@ -413,6 +417,33 @@ def decision_unlink_view(request: Request, number: int, link_pk: int) -> HttpRes
         return _refused(request, decision, str(exc))
     messages.success(request, "The link is removed.")
     return redirect(f"{decision.get_absolute_url()}#links")
+
+
+@require_POST
+@login_required
+def decision_review_by_view(request: Request, number: int) -> HttpResponse:
+    """A reviewer sets or moves an accepted decision's review date, saying why."""
+    decision = _get_decision_for_user(request, number)
+    form = ReviewByForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, decision, form.refusal(), status=422)
+    if wait := change_wait(request.user):
+        return _throttled(request, decision, wait)
+    try:
+        review_by = form.cleaned_data["review_by"]
+        decision_set_review_by(
+            decision=decision,
+            actor=request.user,
+            review_by=review_by,
+            note=form.cleaned_data["note"],
+        )
+    except MissingInput as exc:  # before TransitionError, of which it is a kind
+        return _refused(request, decision, str(exc), status=422)
+    except TransitionError as exc:
+        return _refused(request, decision, str(exc))
+    when = f"{review_by.day} {review_by:%B %Y}"
+    messages.success(request, f"{decision.adr_id} is now to be reviewed by {when}.")
+    return redirect(f"{decision.get_absolute_url()}#review-date")
 
 
 @require_http_methods(["GET", "POST"])

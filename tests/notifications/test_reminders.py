@@ -1,0 +1,116 @@
+"""Review reminders: each team hears once about each accepted decision whose review date has
+passed or is within 14 days, and again only when the date is moved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from decisions.models import Decision
+from decisions.services import decision_approve, decision_set_review_by
+from notifications.models import ReviewReminder
+from tests.decisions.conftest import make_decision
+from tests.notifications.conftest import run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _accepted(author, team, reviewer, review_in_days: int, title: str) -> Decision:
+    decision = make_decision(author, team, status="proposed", title=title)
+    decision_approve(decision=decision, actor=reviewer)
+    review_by = timezone.localdate() + dt.timedelta(days=review_in_days)
+    Decision.objects.filter(pk=decision.pk).update(review_by=review_by)
+    return Decision.objects.get(pk=decision.pk)
+
+
+def _remind() -> str:
+    out = io.StringIO()
+    call_command("send_review_reminders", stdout=out)
+    run_worker()
+    return out.getvalue()
+
+
+def test_each_due_decision_is_reminded_once_and_again_when_its_date_moves(
+    mail, alice, bob, charlie, rita
+):
+    team = alice.teams.get()
+    soon = _accepted(alice, team, rita, 10, "Soon")
+    overdue = _accepted(alice, None, rita, -3, "Overdue")
+    _accepted(alice, team, rita, 20, "Later")
+    draft = make_decision(alice, team, status="draft", title="Draft")
+    Decision.objects.filter(pk=draft.pk).update(review_by=timezone.localdate())
+    run_worker()
+    mail.clear()
+
+    first = _remind()
+    assert "Reminded 2 decision(s)" in first
+    assert sorted(mail.subjects()["alice"]) == [
+        "ADR-0001 Soon: due for review",
+        "ADR-0002 Overdue: due for review",
+    ]
+    assert mail.subjects()["bob"] == ["ADR-0001 Soon: due for review"]  # not on Overdue's team
+    assert set(mail.subjects()) == {"alice", "bob"}
+    overdue_mail = next(m for m in mail.to("alice") if "Overdue" in m["Subject"])
+    assert "it is overdue" in overdue_mail.get_body(("plain",)).get_content()
+
+    mail.clear()
+    assert "Reminded 0 decision(s)" in _remind()
+    assert mail.subjects() == {}
+
+    # A reviewer moves Soon's date, still within 14 days: the team hears again, once.
+    new_date = timezone.localdate() + dt.timedelta(days=12)
+    decision_set_review_by(decision=soon, actor=rita, review_by=new_date, note="After the sale.")
+    assert "ADR-0001 due" in _remind()
+    _remind()
+    assert mail.subjects() == {
+        "alice": ["ADR-0001 Soon: due for review"],
+        "bob": ["ADR-0001 Soon: due for review"],
+    }
+    assert list(
+        ReviewReminder.objects.filter(decision=soon).values_list("review_by", flat=True)
+    ) == [soon.review_by, new_date]
+    assert ReviewReminder.objects.filter(decision=overdue).count() == 1
+
+
+def test_a_decision_moved_past_the_horizon_is_not_reminded(mail, alice, rita):
+    decision = _accepted(alice, None, rita, 30, "Far")
+    run_worker()
+    mail.clear()
+    assert "Reminded 0" in _remind()
+
+    later = timezone.localdate() + dt.timedelta(days=60)
+    decision_set_review_by(decision=decision, actor=rita, review_by=later, note="Not yet.")
+    _remind()
+
+    assert mail.subjects() == {}
+
+
+def test_the_worker_can_send_the_reminders_every_day(mail, alice, bob, rita):
+    _accepted(alice, alice.teams.get(), rita, 1, "Tomorrow")
+    run_worker()
+    mail.clear()
+    out = io.StringIO()
+    call_command("send_review_reminders", "--daily-at", "07:00", stdout=out)
+    call_command("send_review_reminders", "--daily-at", "07:00", stdout=out)
+
+    daily = DBTaskResult.objects.filter(task_path="notifications.tasks.send_review_reminders_daily")
+    [queued] = daily
+    run_at = timezone.localtime(queued.run_after)
+    assert (run_at.hour, run_at.minute) == (7, 0)
+    assert run_at > timezone.localtime() and run_at - timezone.localtime() <= dt.timedelta(days=1)
+    assert "already" in out.getvalue()
+
+    # Its time comes: the worker reminds, and queues the next day's run.
+    DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now())
+    run_worker()
+
+    assert sorted(mail.subjects()) == ["alice", "bob"]
+    done = daily.get(pk=queued.pk)
+    assert (done.status, done.return_value) == ("SUCCESSFUL", 1)
+    [following] = daily.filter(status="READY")
+    assert following.run_after - timezone.now() > dt.timedelta(hours=23)
