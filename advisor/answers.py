@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from advisor.digits import group_digits
 from advisor.framework.schema import Framework, Question, per_framework
 from advisor.prose import lower_first
 
@@ -29,6 +30,8 @@ class AnswerProblem:
     # missing (no answer), invalid (not an allowed value), unknown (no such question) or
     # conflict (allowed alone, inconsistent with another answer)
     kind: str = "invalid"
+    # The same problem said to a person at a form, in words rather than question ids.
+    advice: str = ""
 
     def __str__(self) -> str:
         return f"{self.question}: {self.message}"
@@ -58,10 +61,6 @@ class AnswersError(ValueError):
         return found
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
-
-
 def allowed(question: Question) -> str:
     """What a question accepts, in words, for error messages and help."""
     if question.type == "choice":
@@ -75,9 +74,9 @@ def allowed(question: Question) -> str:
     if low is not None and high is not None:
         above = "above" if question.exclusive_min else "from"
         joiner = "up to" if question.exclusive_min else "to"
-        return f"{kind} {above} {_number(low)} {joiner} {_number(high)}"
+        return f"{kind} {above} {group_digits(low)} {joiner} {group_digits(high)}"
     if low is not None:
-        return f"{kind} {'>' if question.exclusive_min else '>='} {_number(low)}"
+        return f"{kind} {'>' if question.exclusive_min else '>='} {group_digits(low)}"
     return kind
 
 
@@ -157,22 +156,55 @@ def _problem(framework: Framework, error: Any) -> AnswerProblem:
     return AnswerProblem(question_id, f"got {_describe_value(value)}; expected {allowed(question)}")
 
 
+# "Nobody waits" (latency_target: async) and "a person waits on the response" (user_facing:
+# true) cannot both be true: async is defined as nobody waiting, which leaves no person waiting.
+# That is a contradiction, not an unlikely pair (those are warnings in the framework file and
+# refuse nothing), so it is refused wherever answers enter. Neither answer is derived from the
+# other: either one may be the slip (background work behind a product people use is often called
+# "user facing"; an interactive call is sometimes ticked "nobody waits" because it is queued), and
+# they pull the advice apart (a queue in front of the work against a warm fleet of at least two
+# instances). The person who knows the workload says which holds; the error sits on user_facing,
+# the later of the two questions, and names both ways out.
+WAITING_BUT_ASYNC = (
+    "is true, but latency_target is async (nobody waits), so no person can be waiting; "
+    "answer false, or give the latency_target that person needs"
+)
+WAITING_BUT_ASYNC_ADVICE = (
+    "The response time above says nobody waits, so no person can be waiting on the response. "
+    "Answer No, or choose the response time that person needs."
+)
+
+
 def cross_check(answers: Answers) -> list[AnswerProblem]:
-    """Rules that tie answers together; each names the answer to correct."""
+    """Rules that tie answers together; each names the answer to correct.
+
+    The CLI, the questionnaire's forms and the sensitivity analysis all call this one function.
+    """
     problems: list[AnswerProblem] = []
     monthly = answers.get("monthly_requests")
     peak = answers.get("peak_rps")
     if isinstance(monthly, int) and isinstance(peak, int):
         average = monthly / SECONDS_PER_MONTH
+        shown = group_digits(average, 1)
         if monthly > 0 and peak < max(1, math.floor(average)):
             problems.append(
                 AnswerProblem(
                     "peak_rps",
-                    f"is below the average rate monthly_requests implies ({average:,.1f} per "
+                    f"is below the average rate monthly_requests implies ({shown} per "
                     "second); the peak cannot be lower than the average",
                     "conflict",
+                    advice=(
+                        "The peak cannot be lower than the average the monthly volume implies "
+                        f"({shown} a second)."
+                    ),
                 )
             )
+    if answers.get("latency_target") == "async" and answers.get("user_facing") is True:
+        problems.append(
+            AnswerProblem(
+                "user_facing", WAITING_BUT_ASYNC, "conflict", advice=WAITING_BUT_ASYNC_ADVICE
+            )
+        )
     triggers = answers.get("triggers")
     if isinstance(triggers, list) and len(set(triggers)) != len(triggers):
         problems.append(AnswerProblem("triggers", "lists the same trigger twice", "conflict"))
@@ -220,7 +252,7 @@ def format_answer(question: Question, value: Any) -> str:
         return ", ".join([labels[0], *(lower_first(label) for label in labels[1:])])
     if question.type == "boolean":
         return "Yes" if value else "No"
-    text = _number(value)
+    text = group_digits(value)
     unit = question.unit
     if not unit:
         return text

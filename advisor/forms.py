@@ -12,7 +12,15 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from advisor.answers import Answers, AnswersError, allowed, validate_answers
+from advisor.answers import (
+    SECONDS_PER_MONTH,
+    AnswerProblem,
+    Answers,
+    AnswersError,
+    allowed,
+    validate_answers,
+)
+from advisor.digits import group_digits, read_number
 from advisor.framework import Framework
 from advisor.framework.schema import Question, Section
 from advisor.models import Team
@@ -78,15 +86,62 @@ def _choice_label(label: str, help_text: str) -> str:
     return f"{label} — {help_text}" if help_text else label
 
 
-def _bounds(question: Question) -> dict[str, str]:
-    attrs = {"step": "1" if question.type == "integer" else "any", "inputmode": "decimal"}
-    if question.type == "integer":
-        attrs["inputmode"] = "numeric"
-    if question.min is not None:
-        attrs["min"] = f"{question.min:g}"
-    if question.max is not None:
-        attrs["max"] = f"{question.max:g}"
-    return attrs
+class GroupedNumberInput(forms.TextInput):
+    """A text box for a number, shown with its thousands grouped ("1,200,000").
+
+    Not `type="number"`: browsers refuse "1,200,000" there and post nothing, so the person's
+    text would be lost. What was typed is shown again as typed; a stored number is grouped.
+    """
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return group_digits(value)
+        return super().format_value(value)
+
+
+class GroupedNumberField(forms.Field):
+    """An integer or a number, typed with or without thousands separators (see `read_number`).
+
+    Only the reading is done here; the allowed range is checked with every other rule by
+    `validate_answers`.
+    """
+
+    widget = GroupedNumberInput
+
+    def __init__(self, *, whole: bool, unreadable: str, **kwargs: Any) -> None:
+        self.whole = whole
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = unreadable
+
+    def to_python(self, value: Any) -> int | float | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return read_number(str(value), whole=self.whole)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Shown again after a refused step: a number it can read comes back grouped, anything
+        # else exactly as typed, so the person can see and correct it.
+        try:
+            return self.to_python(data)
+        except forms.ValidationError:
+            return data
+
+
+def _number_attrs(question: Question) -> dict[str, str]:
+    # A numeric keyboard on phones: digits only for integers, with a decimal point for numbers.
+    return {
+        "inputmode": "numeric" if question.type == "integer" else "decimal",
+        "autocomplete": "off",
+        "spellcheck": "false",
+    }
+
+
+def _unreadable(question: Question) -> str:
+    example = "1,200,000" if question.type == "integer" else "2.5 or 1,200.5"
+    return f"Enter {allowed(question)}, in digits (for example {example})."
 
 
 def form_field(question: Question) -> forms.Field:
@@ -112,10 +167,12 @@ def form_field(question: Question) -> forms.Field:
             widget=forms.RadioSelect,
             **common,
         )
-    widget = forms.NumberInput(attrs=_bounds(question))
-    if question.type == "integer":
-        return forms.IntegerField(widget=widget, **common)
-    return forms.FloatField(widget=widget, **common)
+    return GroupedNumberField(
+        whole=question.type == "integer",
+        unreadable=_unreadable(question),
+        widget=GroupedNumberInput(attrs=_number_attrs(question)),
+        **common,
+    )
 
 
 def _initial(question: Question, value: Any) -> Any:
@@ -147,6 +204,8 @@ class StepForm(forms.Form):
         self.stored = answers
         for question in section.questions:
             self.fields[question.id] = form_field(question)
+            if not self.is_bound:
+                self._note_rate(question, answers.get(question.id))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -159,12 +218,26 @@ class StepForm(forms.Form):
                     self.add_error(None, str(problem))
                 elif problem.question not in self.errors:
                     self.add_error(problem.question, self._message(problem))
+        for question in self.section.questions:
+            if question.id not in self.errors:
+                self._note_rate(question, cleaned.get(question.id))
         return cleaned
 
-    def _message(self, problem: Any) -> str:
+    def _note_rate(self, question: Question, value: Any) -> None:
+        """A monthly volume is hard to picture; its help ends with the average rate it means."""
+        if question.unit != "per month" or not isinstance(value, int) or value <= 0:
+            return
+        help_text = f"{question.help} {_average_rate(value)}"
+        self.fields[question.id].help_text = help_text
+        # The bound field copied the help text when the form was cleaned; it is what is shown.
+        self[question.id].help_text = help_text
+
+    def _message(self, problem: AnswerProblem) -> str:
         question = self.framework.question(problem.question)
         if problem.kind == "invalid":
             return f"Enter {allowed(question)}."
+        if problem.advice:
+            return problem.advice
         return f"{problem.message[0].upper()}{problem.message[1:]}."
 
     def step_answers(self, cleaned: dict[str, Any] | None = None) -> Answers:
@@ -185,6 +258,16 @@ class StepForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
         return {k: v for k, v in self.step_answers().items() if k not in self.errors}
+
+
+def _average_rate(monthly: int) -> str:
+    per_second = monthly / SECONDS_PER_MONTH
+    if per_second < 0.01:
+        rate = "well under one a second"
+    else:
+        places = 2 if per_second < 1 else 1 if per_second < 100 else 0
+        rate = f"about {group_digits(per_second, places)} a second"
+    return f"{group_digits(monthly)} a month is {rate} on average over a 30-day month."
 
 
 def _present(answers: Answers) -> Answers:

@@ -54,10 +54,20 @@ def _section(framework: Framework, step: str) -> Section | None:
 
 
 def _stored(framework: Framework, assessment: Assessment) -> Answers:
-    try:
-        return validate_answers(framework, assessment.answers, partial=True)
-    except AnswersError:  # stored under an older framework; answer again where it changed
-        return {}
+    """The stored answers that still pass today's checks.
+
+    Answers saved under an older framework, or before a rule tying two of them together, may
+    not: those are left out (so they are asked again) and every other answer is kept.
+    """
+    answers = dict(assessment.answers)
+    while True:
+        try:
+            return validate_answers(framework, answers, partial=True)
+        except AnswersError as exc:
+            wrong = {problem.question for problem in exc.problems} & set(answers)
+            if not wrong:
+                return {}
+            answers = {key: value for key, value in answers.items() if key not in wrong}
 
 
 def _steps(framework: Framework, assessment: Assessment, current: str) -> list[dict[str, Any]]:

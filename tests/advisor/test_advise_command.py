@@ -64,9 +64,9 @@ def test_it_accepts_framework_2_answers_and_warns_about_unlikely_ones_on_stderr(
     answers = {
         **BASE_ANSWERS,
         "latency_target": "async",  # nobody waits ...
-        "user_facing": True,  # ... yet a person waits
+        "user_facing": False,
         "workload_kind": "service",
-        "prewarm_ok": False,
+        "prewarm_ok": True,  # ... yet warm capacity is paid for
         "payload_mb": 2.5,
         "ordering": "per_key",
     }
@@ -75,9 +75,9 @@ def test_it_accepts_framework_2_answers_and_warns_about_unlikely_ones_on_stderr(
 
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)  # standard output stays pure JSON
-    assert [w["id"] for w in result["warnings"]] == ["async-but-waiting"]
-    assert result["warnings"][0]["questions"] == ["latency_target", "user_facing"]
-    assert done.stderr.startswith("warning: latency_target, user_facing: ")
+    assert [w["id"] for w in result["warnings"]] == ["prewarm-without-waiting"]
+    assert result["warnings"][0]["questions"] == ["prewarm_ok", "latency_target"]
+    assert done.stderr.startswith("warning: prewarm_ok, latency_target: ")
     assert result["answers"]["payload_mb"] == 2.5
 
 
@@ -138,8 +138,12 @@ def test_the_free_tier_switch_lowers_the_function_bill(tmp_path):
             {k: v for k, v in BASE_ANSWERS.items() if k != "workflow"},
             "workflow: is required; answer with one of none, pipeline, multi_step",
         ),
+        (
+            {**BASE_ANSWERS, "latency_target": "async", "user_facing": True},
+            "user_facing: is true, but latency_target is async (nobody waits)",
+        ),
     ],
-    ids=["unknown-question", "wrong-type", "out-of-range", "unknown-choice", "missing"],
+    ids=["unknown-question", "wrong-type", "out-of-range", "unknown-choice", "missing", "async"],
 )
 def test_it_rejects_bad_answers_with_one_line(tmp_path, answers, expected):
     completed = _advise(str(_write(tmp_path, answers)))

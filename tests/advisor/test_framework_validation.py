@@ -66,9 +66,10 @@ def test_it_names_a_duplicate_id(data):
 
 
 def test_it_names_a_duplicate_question(data):
-    data["sections"][1]["questions"].append(copy.deepcopy(data["sections"][0]["questions"][0]))
+    first = data["sections"][0]["questions"][0]
+    data["sections"][1]["questions"].append(copy.deepcopy(first))
 
-    assert _error(data) == "framework.yaml: sections.questions: duplicate id 'traffic_pattern'"
+    assert _error(data) == f"framework.yaml: sections.questions: duplicate id '{first['id']}'"
 
 
 @pytest.fixture

@@ -35,15 +35,16 @@ def _knocked(result: Recommendation) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("override", "knockout", "cited"),
     [
-        # A limit read from the chosen cloud cites the cloud beside the answer.
+        # A limit read from the chosen cloud cites the cloud beside the answer, in questionnaire
+        # order (the cloud is asked first).
         (
             {"max_duration_minutes": 40},
             "job-over-function-limit",
-            ["max_duration_minutes", "cloud"],
+            ["cloud", "max_duration_minutes"],
         ),
         ({"gpu": True}, "gpu-required", ["gpu"]),
         # Google Cloud has no managed WebSocket gateway in front of its functions.
-        ({"state": "connections", "cloud": "gcp"}, "long-lived-connections", ["state", "cloud"]),
+        ({"state": "connections", "cloud": "gcp"}, "long-lived-connections", ["cloud", "state"]),
         ({"latency_target": "under_10ms"}, "latency-under-10ms", ["latency_target"]),
     ],
     ids=["job-over-15-minutes", "gpu", "connections", "sub-10ms"],

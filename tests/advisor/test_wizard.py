@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from advisor.answers import WAITING_BUT_ASYNC_ADVICE
 from advisor.models import Assessment, Team
 from tests.conftest import BASE_ANSWERS
 
@@ -148,7 +149,8 @@ def test_it_reports_answers_that_contradict_each_other(alice, framework):
     response = client.post(reverse("assessment_step", args=[assessment.pk, "traffic"]), data)
 
     field = response.content.decode().split('id="q-peak_rps"')[1].split('id="q-')[0]
-    assert "below the average rate" in field
+    assert "The peak cannot be lower than the average the monthly volume implies" in field
+    assert "(38.6 a second)" in field
 
 
 @pytest.mark.parametrize(
@@ -276,7 +278,7 @@ def test_it_asks_the_framework_2_questions_where_they_belong(finished, alice, st
 def test_the_review_step_flags_unlikely_answers_without_refusing_them(alice, framework):
     client = _client(alice)
     assessment = _start(client)
-    answers = {**BASE_ANSWERS, "latency_target": "async", "user_facing": True}
+    answers = {**BASE_ANSWERS, "latency_target": "async", "user_facing": False, "prewarm_ok": True}
     for section in framework.sections:
         url = reverse("assessment_step", args=[assessment.pk, section.id])
         client.post(url, _form_data(framework, section.id, answers))
@@ -284,7 +286,7 @@ def test_the_review_step_flags_unlikely_answers_without_refusing_them(alice, fra
     review = client.get(reverse("assessment_review", args=[assessment.pk])).content.decode()
 
     assert "Answers to check" in review
-    message = next(w.message for w in framework.warnings if w.id == "async-but-waiting")
+    message = next(w.message for w in framework.warnings if w.id == "prewarm-without-waiting")
     assert message in review
     assert reverse("assessment_step", args=[assessment.pk, "latency"]) in review
     assert "Not answered: taken as No" in review  # an optional answer left to its default
@@ -651,3 +653,295 @@ def test_an_assessment_behind_a_decision_is_kept(finished, alice, framework):
     assert "Delete assessment</button>" not in page
     assert refused.status_code == 403
     assert Assessment.objects.filter(pk=finished.pk).exists()
+
+
+# -- numbers with thousands separators ---------------------------------------------------------
+
+
+def _field_html(page: str, question_id: str) -> str:
+    return page.split(f'id="q-{question_id}"')[1].split('id="q-')[0]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1,200,000", "1 200 000", "1200000", "1\u202f200\u202f000", " 1,200,000 "],
+    ids=["commas", "spaces", "plain", "narrow-spaces", "padded"],
+)
+def test_it_reads_numbers_with_or_without_thousands_separators(alice, framework, typed):
+    client = _client(alice)
+    assessment = _start(client)
+    data = {**_form_data(framework, "traffic", BASE_ANSWERS), "monthly_requests": typed}
+
+    response = client.post(reverse("assessment_step", args=[assessment.pk, "traffic"]), data)
+
+    assert response.status_code == 302, _field_html(response.content.decode(), "monthly_requests")
+    assessment.refresh_from_db()
+    assert assessment.answers["monthly_requests"] == 1_200_000
+
+
+def test_it_reads_decimals_with_separators_in_number_questions(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    _complete(client, framework, assessment, BASE_ANSWERS)
+    data = {**_form_data(framework, "duration", BASE_ANSWERS), "max_duration_minutes": "1,440.5"}
+
+    response = client.post(reverse("assessment_step", args=[assessment.pk, "duration"]), data)
+
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.answers["max_duration_minutes"] == 1440.5
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed", "message"),
+    [
+        (
+            "monthly_requests",
+            "1.2m",
+            "Enter an integer from 0 to 1,000,000,000,000, in digits (for example 1,200,000).",
+        ),
+        # A European decimal comma is refused, not read as 15.
+        (
+            "monthly_requests",
+            "1,5",
+            "Enter an integer from 0 to 1,000,000,000,000, in digits (for example 1,200,000).",
+        ),
+        (
+            "peak_rps",
+            "12,00",
+            "Enter an integer from 0 to 100,000,000, in digits (for example 1,200,000).",
+        ),
+        ("monthly_requests", "-5", "Enter an integer from 0 to 1,000,000,000,000."),
+    ],
+    ids=["words", "decimal-comma", "bad-grouping", "negative"],
+)
+def test_it_refuses_what_it_cannot_read_and_keeps_the_typed_text(
+    alice, framework, question_id, typed, message
+):
+    client = _client(alice)
+    assessment = _start(client)
+    data = {**_form_data(framework, "traffic", BASE_ANSWERS), question_id: typed}
+
+    response = client.post(reverse("assessment_step", args=[assessment.pk, "traffic"]), data)
+
+    assert response.status_code == 200
+    field = _field_html(response.content.decode(), question_id)
+    assert message in field
+    assert f'value="{typed}"' in field
+    assessment.refresh_from_db()
+    assert assessment.step == "traffic"
+    assert question_id not in assessment.answers
+
+
+def test_it_shows_numbers_back_with_thousands_separators(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    answers = {**BASE_ANSWERS, "monthly_requests": 1_200_000, "memory_mb": 10_240}
+    _complete(client, framework, assessment, answers)
+
+    step = client.get(reverse("assessment_step", args=[assessment.pk, "traffic"])).content.decode()
+    workload = client.get(reverse("assessment_step", args=[assessment.pk, "workload"]))
+    review = client.get(reverse("assessment_review", args=[assessment.pk])).content.decode()
+    result = client.get(reverse("assessment_result", args=[assessment.pk])).content.decode()
+
+    assert 'value="1,200,000"' in _field_html(step, "monthly_requests")
+    assert 'value="10,240"' in _field_html(workload.content.decode(), "memory_mb")
+    assert '<dd class="col-sm-6">1,200,000 per month</dd>' in review
+    assert "at 1,200,000 requests a month" in result
+    assert "1200000" not in review + result
+
+
+def test_a_valid_number_is_shown_grouped_when_another_answer_is_refused(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    data = {
+        **_form_data(framework, "traffic", BASE_ANSWERS),
+        "monthly_requests": "1200000",
+        "peak_rps": "lots",
+    }
+
+    page = client.post(reverse("assessment_step", args=[assessment.pk, "traffic"]), data)
+
+    html = page.content.decode()
+    assert 'value="1,200,000"' in _field_html(html, "monthly_requests")
+    assert 'value="lots"' in _field_html(html, "peak_rps")
+
+
+def test_the_field_check_reads_separators_and_explains_the_rate(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    url = reverse("assessment_check", args=[assessment.pk, "traffic"])
+    data = {**_form_data(framework, "traffic", BASE_ANSWERS), "monthly_requests": "2 592 000"}
+    headers = {"HX-Request": "true", "HX-Trigger": "q-monthly_requests"}
+
+    page = client.post(url, data, headers=headers).content.decode()
+
+    field = page.split('id="leaning"')[0]
+    assert 'value="2,592,000"' in field
+    assert "2,592,000 a month is about 1.0 a second on average" in field
+    assert "is-invalid" not in field
+
+
+# -- help texts speak in the unit their field asks for ----------------------------------------
+
+
+def test_the_monthly_volume_is_explained_per_month(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    question = framework.question("monthly_requests")
+
+    blank = client.get(reverse("assessment_step", args=[assessment.pk, "traffic"]))
+    client.post(
+        reverse("assessment_step", args=[assessment.pk, "traffic"]),
+        _form_data(framework, "traffic", {**BASE_ANSWERS, "monthly_requests": 5_184_000}),
+    )
+    answered = client.get(reverse("assessment_step", args=[assessment.pk, "traffic"]))
+
+    assert question.unit == "per month"
+    assert "a month" in question.help
+    assert not re.search(r"\b(a|per) (day|week|hour|year)\b", question.help)
+    assert " a second on average" not in _field_html(blank.content.decode(), "monthly_requests")
+    field = _field_html(answered.content.decode(), "monthly_requests")
+    assert "5,184,000 a month is about 2.0 a second on average over a 30-day month." in field
+
+
+# -- the cloud is asked first ------------------------------------------------------------------
+
+
+def test_the_cloud_is_the_first_question_of_the_first_step(finished, alice, framework):
+    client = _client(alice)
+
+    first = client.get(reverse("assessment_step", args=[finished.pk, "traffic"])).content.decode()
+    team = client.get(reverse("assessment_step", args=[finished.pk, "team"])).content.decode()
+
+    assert first.index('name="cloud"') < first.index('name="traffic_pattern"')
+    assert _checked(first, "cloud", "aws")
+    assert 'name="cloud"' not in team
+    assert [s.id for s in framework.sections][0] == "traffic"  # saved steps keep their ids
+
+
+def test_an_assessment_saved_with_the_cloud_last_still_completes(alice, framework):
+    # Saved before the cloud moved: every step but the review visited, answered up to the team
+    # step, whose cloud question is now on step 1.
+    client = _client(alice)
+    assessment = _start(client)
+    steps = [section.id for section in framework.sections]
+    answers = {k: v for k, v in BASE_ANSWERS.items() if k != "cloud"}
+    Assessment.objects.filter(pk=assessment.pk).update(answers=answers, step="team", visited=steps)
+
+    to_review = client.post(
+        reverse("assessment_step", args=[assessment.pk, "team"]),
+        _form_data(framework, "team", answers),
+    )
+    review = client.get(to_review["Location"]).content.decode()
+    refused = client.post(reverse("assessment_review", args=[assessment.pk]))
+    client.post(
+        reverse("assessment_step", args=[assessment.pk, "traffic"]),
+        _form_data(framework, "traffic", BASE_ANSWERS),
+    )
+    done = client.post(reverse("assessment_review", args=[assessment.pk]))
+
+    assert to_review["Location"] == reverse("assessment_review", args=[assessment.pk])
+    assert "1 required question still without an answer." in review
+    assert "cloud: is required" in refused.content.decode()
+    assert done.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.answers == BASE_ANSWERS
+    assert assessment.result["recommendation"] == "serverless"
+
+
+# -- nobody waits, yet a person waits ----------------------------------------------------------
+
+
+def test_it_refuses_a_waiting_person_when_nobody_waits(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    _complete(client, framework, assessment, BASE_ANSWERS)
+    url = reverse("assessment_step", args=[assessment.pk, "latency"])
+    contradiction = {**BASE_ANSWERS, "latency_target": "async", "user_facing": True}
+
+    refused = client.post(url, _form_data(framework, "latency", contradiction))
+    accepted = client.post(
+        url, _form_data(framework, "latency", {**contradiction, "user_facing": False})
+    )
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert WAITING_BUT_ASYNC_ADVICE in _field_html(page, "user_facing")
+    assert _checked(page, "latency_target", "async")  # both answers kept on screen to correct
+    assert _checked(page, "user_facing", "true")
+    assert accepted.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.answers["latency_target"], assessment.answers["user_facing"]) == (
+        "async",
+        False,
+    )
+
+
+def test_the_field_check_explains_the_contradiction_at_once(alice, framework):
+    client = _client(alice)
+    assessment = _start(client)
+    client.post(
+        reverse("assessment_step", args=[assessment.pk, "traffic"]),
+        _form_data(framework, "traffic", BASE_ANSWERS),
+    )
+    data = _form_data(framework, "latency", {**BASE_ANSWERS, "latency_target": "async"})
+
+    page = client.post(
+        reverse("assessment_check", args=[assessment.pk, "latency"]),
+        data,
+        headers={"HX-Request": "true", "HX-Trigger": "q-user_facing"},
+    ).content.decode()
+
+    assert page.lstrip().startswith('<div id="q-user_facing"')
+    assert WAITING_BUT_ASYNC_ADVICE in page
+
+
+def test_a_contradiction_saved_before_the_rule_is_asked_again_and_nothing_else_is_lost(
+    alice, framework
+):
+    client = _client(alice)
+    assessment = _start(client)
+    steps = [section.id for section in framework.sections]
+    saved = {**BASE_ANSWERS, "latency_target": "async", "user_facing": True}
+    Assessment.objects.filter(pk=assessment.pk).update(
+        answers=saved, step="review", visited=[*steps, "review"]
+    )
+
+    latency = client.get(reverse("assessment_step", args=[assessment.pk, "latency"]))
+    review = client.get(reverse("assessment_review", args=[assessment.pk])).content.decode()
+
+    page = latency.content.decode()
+    assert _checked(page, "latency_target", "async")
+    assert _checked(page, "runtime", "python")
+    assert not _checked(page, "user_facing", "true")
+    assert not _checked(page, "user_facing", "false")
+    assert "1 required question still without an answer." in review
+    assert "500,000 per month" in review  # the other answers are still there
+
+
+# -- the team a new assessment starts in -------------------------------------------------------
+
+
+def test_a_person_in_one_team_starts_in_it_by_default(alice, team):
+    client = _client(alice)
+    page = client.get(reverse("assessment_new")).content.decode()
+    shown = re.search(r'<select name="team".*?</select>', page, re.S)
+    assert shown is not None
+    chosen = re.findall(r'<option value="(\d*)" selected>', shown.group(0))
+
+    _start(client, team=team)  # the form posted as shown
+
+    assert chosen == [str(team.pk)]
+    assert Assessment.objects.get().team == team
+
+
+def test_a_person_in_two_teams_chooses_one(alice, team):
+    other = Team.objects.create(name="Search", slug="search")
+    other.members.add(alice)
+
+    page = _client(alice).get(reverse("assessment_new")).content.decode()
+
+    assert '<option value="" selected>No team yet (only you will see it)</option>' in page
+    assert f'<option value="{team.pk}">Payments</option>' in page
+    assert f'<option value="{other.pk}">Search</option>' in page

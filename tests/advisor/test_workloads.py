@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from advisor.answers import AnswersError
 from advisor.engine import Recommendation, evaluate_raw
 
 # A middle-of-the-road HTTP service; every case below says what makes it different.
@@ -536,17 +537,19 @@ CASES = [
         ordering="global",
         typical_duration_ms=20,
     ),
-    # -- Contradictory answers are flagged, not refused (class 6).
+    # -- Unlikely answers are flagged, not refused (class 6); answers that cannot both be true
+    # are refused where they enter (test_it_refuses_answers_that_cannot_both_be_true).
     case(
-        "nobody waits, yet a person waits",
+        "warm capacity paid for work nobody waits on",
         "serverless",
-        "The answers contradict each other; the advice stands but the review step must say so.",
+        "Pre-warming buys nothing in the background; the advice stands but the review must say so.",
         latency_target="async",
-        user_facing=True,
+        user_facing=False,
+        prewarm_ok=True,
         traffic_pattern="spiky",
         monthly_requests=100_000,
         peak_rps=20,
-        warnings={"async-but-waiting"},
+        warnings={"prewarm-without-waiting"},
     ),
     case(
         "steady traffic that is idle 98% of the time",
@@ -603,3 +606,15 @@ def test_it_advises_as_a_review_board_would(framework, item: Case):
     assert item.placement.items() <= placed.items(), summary
     assert result.confidence_label in item.confidence, summary
     assert item.headroom <= {room.measure for room in result.headroom}, summary
+
+
+def test_it_refuses_answers_that_cannot_both_be_true(framework):
+    # "Nobody waits" and "a person waits on the response" is a contradiction, not advice to give.
+    answers = {**NEUTRAL, "latency_target": "async", "user_facing": True}
+
+    with pytest.raises(AnswersError) as refused:
+        _evaluate(framework, answers)
+
+    assert [(p.question, p.kind) for p in refused.value.problems] == [("user_facing", "conflict")]
+    assert str(refused.value).startswith("user_facing: is true, but latency_target is async")
+    assert _evaluate(framework, {**answers, "user_facing": False}).recommendation

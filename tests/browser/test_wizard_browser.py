@@ -9,13 +9,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from advisor.framework import Framework
+from advisor.answers import WAITING_BUT_ASYNC_ADVICE
+from advisor.digits import group_digits
+from advisor.framework import Framework, default_framework
 from advisor.framework.schema import Choice, Question, Section
-from advisor.models import Assessment
+from advisor.models import Assessment, Team
 from tests.browser.conftest import PASSWORD, serious_violations
 from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
 pytestmark = pytest.mark.browser
+
+FIRST_STEP = default_framework().sections[0].title
 
 
 def _starts(text: str) -> re.Pattern[str]:
@@ -32,7 +36,8 @@ def _group(page: Page, question: Question) -> Locator:
 
 
 def _number(page: Page, label: str) -> Locator:
-    return page.get_by_role("spinbutton", name=_starts(label))
+    # A text box, not a spin button: it takes "1,200,000" as people write it.
+    return page.get_by_role("textbox", name=_starts(label))
 
 
 def _section(framework: Framework, section_id: str) -> Section:
@@ -70,7 +75,7 @@ def _answer(page: Page, question: Question, value: Any) -> None:
             _tick(page, _choice(group, "checkbox", choice), choice.value in value)
     else:
         field = _number(page, question.label)
-        field.fill("" if value is None else str(value))
+        field.fill("" if value is None else group_digits(value))  # "500,000", as people type
         field.press("Tab")  # the check runs on change, which a number field sends on leaving
         _settled(page)
 
@@ -91,7 +96,7 @@ def _start(page: Page, name: str = "Order API") -> Assessment:
     page.goto("/assessments/new/")
     page.get_by_label("Workload name").fill(name)
     page.get_by_role("button", name="Start").click()
-    expect(page.get_by_role("heading", name="Step 1: Traffic shape")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Step 1: {FIRST_STEP}")).to_be_visible()
     page.wait_for_load_state()  # htmx is deferred: the heading can show before it is ready
     return Assessment.objects.get(name=name)
 
@@ -165,16 +170,16 @@ def test_it_updates_the_leaning_while_answering_without_a_reload(
     page: Page, framework: Framework
 ) -> None:
     _start(page)
-    traffic = _section(framework, "traffic")
-    pattern = _group(page, framework.question("traffic_pattern"))
+    traffic_pattern = framework.question("traffic_pattern")
+    pattern = _group(page, traffic_pattern)
     leaning = page.get_by_role("complementary", name="Leaning so far")
     outcome = leaning.get_by_test_id("leaning-outcome")
     expect(leaning).to_contain_text("Answer a question to see where the workload leans.")
     page.evaluate("() => { window.__marker = 1 }")
 
-    _tick(page, _choice(pattern, "radio", _by_value(traffic.questions[0], "spiky")))
+    _tick(page, _choice(pattern, "radio", _by_value(traffic_pattern, "spiky")))
     expect(outcome).to_have_text("Serverless")
-    _tick(page, _choice(pattern, "radio", _by_value(traffic.questions[0], "steady")))
+    _tick(page, _choice(pattern, "radio", _by_value(traffic_pattern, "steady")))
     _answer(page, framework.question("utilization_percent"), 90)
 
     expect(outcome).to_have_text("Containers")
@@ -189,7 +194,7 @@ def test_it_keeps_the_answers_when_going_back(page: Page, framework: Framework) 
     _answer_step(page, latency, {**BASE_ANSWERS, "latency_target": "under_200ms"})
 
     page.get_by_role("button", name="Back").click()
-    expect(_step_heading(page, 1, "Traffic shape")).to_be_visible()
+    expect(_step_heading(page, 1, FIRST_STEP)).to_be_visible()
     expect(page).to_have_url(re.compile("/steps/traffic/$"))
     _next(page, framework, traffic)
 
@@ -349,4 +354,171 @@ def test_without_javascript_the_wizard_shows_no_saving_notice(
 
     expect(page.get_by_role("button", name="Next")).to_be_visible()
     expect(page.get_by_text("Saving…")).not_to_be_visible()
+    context.close()
+
+
+# -- layout at a desktop and a phone size --------------------------------------------------------
+
+SIZES = [(1280, 800), (390, 844)]
+SIZE_IDS = ["desktop", "phone"]
+
+
+def _box(locator: Locator) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not laid out"
+    return box
+
+
+def _assert_reachable(page: Page, button: Locator, width: int) -> None:
+    """The button can be scrolled to, lies inside the page's width and nothing covers it."""
+    button.scroll_into_view_if_needed()
+    expect(button).to_be_visible()
+    expect(button).to_be_enabled()
+    box = _box(button)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{button} is off the side"
+    on_top = button.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el }"
+    )
+    assert on_top, f"{button} is covered"
+
+
+# Where the panel, the step's heading (as wide as its questions) and a button lie on the page,
+# read in one go: Bootstrap scrolls smoothly, so boxes read one after another can straddle a
+# scroll still under way.
+PLACES = """([panel, main, button]) => [panel, main, button].map(el => {
+  const r = el.getBoundingClientRect();
+  return {top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right};
+})"""
+
+
+def _check_layout(page: Page, primary: str, size: tuple[int, int], where: str) -> None:
+    width, _ = size
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    ), f"{where} scrolls sideways at {width}px"
+    button = page.get_by_role("button", name=primary)
+    parts = [
+        page.get_by_role("complementary", name="Leaning so far").element_handle(),
+        page.locator("#step-title").element_handle(),
+        button.element_handle(),
+    ]
+    leaning, questions, primary_box = page.evaluate(PLACES, parts)
+    if width < 992:
+        # One column: the panel is read (and seen) before the step's buttons.
+        assert leaning["bottom"] <= primary_box["top"], f"{where}: the panel is below {primary}"
+        assert questions["bottom"] <= leaning["top"], f"{where}: the panel is above the step"
+    else:
+        assert leaning["left"] >= questions["right"], f"{where}: the panel is not beside them"
+    _assert_reachable(page, button, width)
+    assert not (found := serious_violations(page)), f"{where} at {width}px:\n{found}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_every_step_fits_shows_the_leaning_before_next_and_passes_axe(
+    page: Page, framework: Framework, size: tuple[int, int]
+) -> None:
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.emulate_media(reduced_motion="reduce")  # no smooth scrolling under the measurements
+    _start(page)
+
+    for number, section in enumerate(framework.sections, start=1):
+        _check_layout(page, "Next", size, f"step {number} (empty)")
+        _answer_step(page, section, BASE_ANSWERS)
+        _check_layout(page, "Next", size, f"step {number} (answered)")
+        _next(page, framework, section)
+    _check_layout(page, "See the recommendation", size, "the review")
+    page.get_by_role("button", name="See the recommendation").click()
+    _expect_recommendation(page, "Serverless")
+
+
+# -- numbers, units and answers that contradict each other ---------------------------------------
+
+
+def test_it_reads_separators_and_shows_the_number_grouped(page: Page, framework: Framework) -> None:
+    _start(page)
+    monthly = _number(page, framework.question("monthly_requests").label)
+    peak = _number(page, framework.question("peak_rps").label)
+
+    monthly.fill("2 592 000")
+    monthly.press("Tab")
+    _settled(page)
+    expect(monthly).to_have_value("2,592,000")
+    expect(page.locator("#q-monthly_requests")).to_contain_text(
+        "2,592,000 a month is about 1.0 a second on average"
+    )
+    peak.fill("a lot")
+    peak.press("Tab")
+    _settled(page)
+
+    expect(page.locator("#q-peak_rps")).to_contain_text("Enter an integer from 0 to 100,000,000")
+    expect(peak).to_have_value("a lot")
+    expect(monthly).to_have_value("2,592,000")
+
+
+def test_it_explains_why_a_person_cannot_wait_when_nobody_waits(
+    page: Page, framework: Framework
+) -> None:
+    _start(page)
+    traffic, latency = _section(framework, "traffic"), _section(framework, "latency")
+    _answer_step(page, traffic, BASE_ANSWERS)
+    _next(page, framework, traffic)
+    _answer(page, framework.question("latency_target"), "async")
+    _answer(page, framework.question("runtime"), "python")
+
+    _answer(page, framework.question("user_facing"), True)
+
+    waiting = page.locator("#q-user_facing")
+    expect(waiting).to_contain_text(WAITING_BUT_ASYNC_ADVICE)
+    page.get_by_role("button", name="Next").click()
+    _settled(page)
+    expect(_step_heading(page, 2, latency.title)).to_be_visible()
+    expect(waiting).to_contain_text(WAITING_BUT_ASYNC_ADVICE)
+    _answer(page, framework.question("user_facing"), False)
+    expect(waiting).not_to_contain_text(WAITING_BUT_ASYNC_ADVICE)
+    _next(page, framework, latency)
+
+
+# -- the team, and the whole questionnaire without JavaScript ------------------------------------
+
+
+def test_a_person_in_one_team_starts_in_it_without_choosing(page: Page, user: Any) -> None:
+    team = Team.objects.create(name="Payments", slug="payments")
+    team.members.add(user)
+    page.goto("/assessments/new/")
+
+    expect(page.get_by_label("Team")).to_have_value(str(team.pk))
+    assessment = _start(page)
+
+    assert assessment.team == team
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_without_javascript_the_wizard_completes(
+    browser: Browser, live_server: Any, user: Any, framework: Framework, size: tuple[int, int]
+) -> None:
+    width, height = size
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=False,
+        viewport={"width": width, "height": height},
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/?next=/assessments/new/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    _start(page)
+    monthly = _number(page, framework.question("monthly_requests").label)
+    monthly.fill("1.2 million")
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator("#q-monthly_requests")).to_contain_text("in digits")
+    expect(monthly).to_have_value("1.2 million")
+
+    _complete(page, framework, {**BASE_ANSWERS, "monthly_requests": 1_200_000})
+
+    _expect_recommendation(page, "Serverless")
+    expect(page.get_by_text("at 1,200,000 requests a month")).to_be_attached()
+    assert Assessment.objects.get().answers["monthly_requests"] == 1_200_000
     context.close()
