@@ -14,8 +14,10 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 
 from advisor.models import SingleSignOnIdentity, Team
+from advisor.oidc import ProviderEndpoints, ProviderUnavailable, provider_endpoints
 from decisions.roles import is_reviewer
 from tests.oidc_provider import CLIENT_ID, provider_sign_in
+from tests.servers import free_port
 
 PASSWORD = "correct horse 42"
 DANA: dict[str, Any] = {
@@ -326,8 +328,6 @@ def test_local_login_off_refuses_the_password_form(sso, live_server, settings, d
 
 
 def test_it_says_so_when_the_provider_cannot_be_reached(sso, live_server, settings):
-    from tests.servers import free_port
-
     settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}"
 
     page = requests.get(f"{live_server.url}/accounts/oidc/start/?next=/decisions/", timeout=10)
@@ -344,3 +344,28 @@ def test_it_refuses_a_discovery_document_for_another_issuer(sso, live_server, se
 
     assert urlsplit(page.url).path == "/accounts/login/"
     assert "Example ID cannot be reached just now" in page.text
+
+
+@pytest.mark.django_db
+def test_it_asks_the_issuer_only_for_the_endpoints_it_was_not_given(settings):
+    # Nobody listens at the issuer: discovery would fail.
+    settings.OIDC_ISSUER = issuer = f"http://127.0.0.1:{free_port()}"
+    given = {
+        "authorization_endpoint": f"{issuer}/authorize",
+        "token_endpoint": f"{issuer}/token",
+        "jwks_uri": f"{issuer}/keys",
+        "userinfo_endpoint": "",
+        "end_session_endpoint": f"{issuer}/logout",
+    }
+    settings.OIDC_ENDPOINTS = given
+
+    assert provider_endpoints() == ProviderEndpoints(
+        authorization=f"{issuer}/authorize",
+        token=f"{issuer}/token",
+        jwks=f"{issuer}/keys",
+        userinfo="",
+        end_session=f"{issuer}/logout",
+    )
+    settings.OIDC_ENDPOINTS = {**given, "jwks_uri": ""}
+    with pytest.raises(ProviderUnavailable, match="/.well-known/openid-configuration"):
+        provider_endpoints()
