@@ -9,6 +9,7 @@ from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,10 +31,14 @@ def login(request: HttpRequest) -> HttpResponseBase:
     """Django's LoginView (and so django-axes) for the password form; with LOCAL_LOGIN off the
     page offers single sign-on alone and a posted password is refused unread."""
     if request.method == "POST" and not settings.LOCAL_LOGIN:
+        next_url = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
         context = {
             **_sign_in_options(),
             "refusal": LOCAL_LOGIN_OFF.format(provider=provider_name()),
-            "next": request.POST.get("next", ""),
+            "next": next_url if safe else "",
         }
         return render(request, "registration/login.html", context, status=403)
     view = auth_views.LoginView.as_view(

@@ -1,5 +1,6 @@
 """Single sign-on in Chromium: from the portal's sign-in page through the test provider's pages
-and back, with the keyboard, under the portal's content security policy."""
+and back, with the keyboard, under the portal's content security policy, with axe-core on the
+portal's sign-in and signed-out pages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from advisor.models import Team
 from decisions.roles import is_reviewer
+from tests.browser.test_portal_browser import _serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +66,8 @@ def test_it_signs_in_with_the_provider_using_the_keyboard(
     for _ in range(3):
         page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Sign in with Example ID")).to_be_focused()
+    violations = _serious_violations(page)
+    assert not violations, violations
     page.keyboard.press("Enter")
 
     page.get_by_placeholder("Enter any login").fill("noor")
@@ -81,3 +85,5 @@ def test_it_signs_in_with_the_provider_using_the_keyboard(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
     expect(page.get_by_role("link", name="Sign out of Example ID too")).to_be_visible()
+    violations = _serious_violations(page)
+    assert not violations, violations
