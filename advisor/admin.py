@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from advisor.models import Assessment, Team
+from advisor.models import Assessment, SingleSignOnIdentity, Team
 
 
 @admin.register(Team)
@@ -31,3 +31,14 @@ class AssessmentAdmin(admin.ModelAdmin[Assessment]):
         "completed_at",
         "reassesses_number",
     ]
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(admin.ModelAdmin[SingleSignOnIdentity]):
+    """Adding one links an account made by hand to the person the provider signs in, whose
+    first sign-in was refused because the name was taken (the log names their subject)."""
+
+    list_display = ["user", "subject", "issuer", "created_at"]
+    search_fields = ["user__username", "subject"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user"]

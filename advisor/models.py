@@ -76,3 +76,30 @@ class Assessment(models.Model):
 
     def answer(self, question_id: str) -> Any:
         return self.answers.get(question_id)
+
+
+class SingleSignOnIdentity(models.Model):
+    """The person an identity provider signed in as this account: its issuer and subject.
+
+    Sign-ins are matched on this pair, never on a username or an e-mail address, so an account
+    made by hand cannot be taken over by someone whose provider name happens to match it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(
+        max_length=255, help_text="The provider's 'sub' claim: its fixed id for the person."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

@@ -1,15 +1,28 @@
-"""Writes to assessments. Keyword-only, one transaction each."""
+"""Writes to assessments, and to the accounts single sign-on makes. Keyword-only, one
+transaction each."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from advisor.answers import Answers, validate_answers
 from advisor.engine import Recommendation, evaluate
 from advisor.framework import Framework
-from advisor.models import REVIEW_STEP, Assessment, Team
+from advisor.models import REVIEW_STEP, Assessment, SingleSignOnIdentity, Team
+from decisions.roles import REVIEWERS_GROUP
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -115,3 +128,170 @@ def assessment_delete(*, assessment: Assessment, actor: User) -> None:
     if refusal := assessment_delete_refusal(assessment, actor):
         raise AssessmentRefused(refusal)
     assessment.delete()
+
+
+class SignInRefused(Exception):
+    """The provider vouched for someone this portal will not sign in; the message says why, in
+    words for that person."""
+
+
+NAME_TAKEN = (
+    "An account named {username} was made here before single sign-on and is not linked to "
+    "{provider}. Ask an administrator to link it (Single sign-on identities in the admin)."
+)
+NO_USABLE_NAME = (
+    "{provider} gave no user name this portal can use ({claim} or sub: letters, digits and "
+    "@.+-_ only, at most 150 characters). Ask an administrator."
+)
+NO_SUBJECT = "{provider} did not say who you are (no usable sub claim). Ask an administrator."
+ACCOUNT_DISABLED = "This account is switched off here. Ask an administrator."
+BAD_GROUPS = "{provider} sent the {claim} claim as something other than a list of names."
+
+
+def _claim_text(claims: Mapping[str, Any], name: str) -> str:
+    value = claims.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _max_length(model: type[Model], field_name: str) -> int:
+    field = model._meta.get_field(field_name)
+    return getattr(field, "max_length", None) or 0
+
+
+def _username_for(claims: Mapping[str, Any], subject: str) -> str:
+    """The configured claim, or the subject when the provider sends none; refused when it
+    would not be a valid Django username."""
+    username = _claim_text(claims, settings.OIDC_USERNAME_CLAIM) or subject
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        username = ""
+    if not username or len(username) > _max_length(User, "username"):
+        raise SignInRefused(
+            NO_USABLE_NAME.format(
+                provider=settings.OIDC_PROVIDER_NAME, claim=settings.OIDC_USERNAME_CLAIM
+            )
+        )
+    return username
+
+
+def _groups_in(claims: Mapping[str, Any]) -> set[str]:
+    """The groups claim as a set of names: absent is none; one name alone is accepted, as some
+    providers send it that way."""
+    value = claims.get(settings.OIDC_GROUPS_CLAIM)
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return set(value)
+    raise SignInRefused(
+        BAD_GROUPS.format(provider=settings.OIDC_PROVIDER_NAME, claim=settings.OIDC_GROUPS_CLAIM)
+    )
+
+
+def _profile_update(user: User, claims: Mapping[str, Any]) -> list[str]:
+    """Copy the name and e-mail address the provider sends; what does not fit is left as it was."""
+    changed = []
+    for field, claim in (
+        ("email", "email"),
+        ("first_name", "given_name"),
+        ("last_name", "family_name"),
+    ):
+        value = _claim_text(claims, claim)
+        if field == "email" and value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                continue
+        if value and value != getattr(user, field) and len(value) <= _max_length(User, field):
+            setattr(user, field, value)
+            changed.append(field)
+    return changed
+
+
+def _roles_apply(user: User, groups: set[str]) -> list[str]:
+    """Make the roles the mapping manages match the groups; returns what changed, for the log.
+
+    The provider decides each role it is given a mapping for: the reviewer role when
+    OIDC_REVIEWER_GROUPS is set, staff when OIDC_STAFF_GROUPS is (never for a superuser), and
+    membership of each team OIDC_TEAM_GROUPS names. Roles without a mapping, and teams it does
+    not name, are left as they were set by hand.
+    """
+    changes = []
+    if settings.OIDC_REVIEWER_GROUPS:
+        reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+        wanted = bool(groups & set(settings.OIDC_REVIEWER_GROUPS))
+        has = user.groups.filter(pk=reviewers.pk).exists()
+        if wanted and not has:
+            user.groups.add(reviewers)
+            changes.append("+reviewer")
+        elif has and not wanted:
+            user.groups.remove(reviewers)
+            changes.append("-reviewer")
+    if settings.OIDC_STAFF_GROUPS and not user.is_superuser:
+        wanted = bool(groups & set(settings.OIDC_STAFF_GROUPS))
+        if user.is_staff != wanted:
+            user.is_staff = wanted
+            user.save(update_fields=["is_staff"])
+            changes.append("+staff" if wanted else "-staff")
+    managed: Mapping[str, list[str]] = settings.OIDC_TEAM_GROUPS
+    teams = {team.slug: team for team in Team.objects.filter(slug__in=managed)}
+    member_of = set(user.teams.filter(slug__in=managed).values_list("slug", flat=True))
+    for slug, team_groups in managed.items():
+        team = teams.get(slug)
+        if team is None:
+            logger.warning("OIDC_TEAM_GROUPS names team %r, which does not exist", slug)
+            continue
+        wanted = bool(groups & set(team_groups))
+        if wanted and slug not in member_of:
+            team.members.add(user)
+            changes.append(f"+team {slug}")
+        elif slug in member_of and not wanted:
+            team.members.remove(user)
+            changes.append(f"-team {slug}")
+    return changes
+
+
+@transaction.atomic
+def sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
+    """The account for the person the provider vouched for, made on their first sign-in, with
+    their name, e-mail address and mapped roles brought up to date. Raises SignInRefused.
+
+    The account is found by issuer and subject. A first sign-in takes its username from
+    OIDC_USERNAME_CLAIM (else the subject) and is refused when an account of that name,
+    ignoring case, already exists: linking it is an administrator's decision.
+    """
+    subject = _claim_text(claims, "sub")
+    if not subject or len(subject) > _max_length(SingleSignOnIdentity, "subject"):
+        raise SignInRefused(NO_SUBJECT.format(provider=settings.OIDC_PROVIDER_NAME))
+    groups = _groups_in(claims)
+    identity = (
+        SingleSignOnIdentity.objects.select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is not None:
+        user = identity.user
+        if not user.is_active:
+            raise SignInRefused(ACCOUNT_DISABLED)
+    else:
+        username = _username_for(claims, subject)
+        if User.objects.filter(username__iexact=username).exists():
+            logger.warning(
+                "single sign-on refused: %r (subject %r at %s) matches an unlinked account",
+                username,
+                subject,
+                issuer,
+            )
+            raise SignInRefused(
+                NAME_TAKEN.format(username=username, provider=settings.OIDC_PROVIDER_NAME)
+            )
+        user = User.objects.create_user(username=username)
+        SingleSignOnIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+        logger.info("single sign-on made the account %r for subject %r", username, subject)
+    if changed := _profile_update(user, claims):
+        user.save(update_fields=changed)
+    if changes := _roles_apply(user, groups):
+        logger.info("single sign-on changed the roles of %r: %s", user.username, " ".join(changes))
+    return user

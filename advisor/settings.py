@@ -17,6 +17,9 @@ import dj_database_url
 import django_stubs_ext
 from django.contrib.messages import constants as message_levels
 from django.core.exceptions import ImproperlyConfigured
+from django.core.validators import slug_re
+
+from advisor.addresses import provider_url_refusal
 
 # Lets generic Django classes (ModelAdmin[Team], QuerySet[Assessment]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -94,6 +97,32 @@ def env_url(name: str, default: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ImproperlyConfigured(f"{name} must be an http:// or https:// address; got {raw!r}")
     return raw.rstrip("/")
+
+
+def env_provider_url(name: str) -> str:
+    """An identity provider's address: https://, or http:// to this machine; "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    refusal = provider_url_refusal(raw)
+    if refusal:
+        raise ImproperlyConfigured(f"{name} {refusal}; got {raw!r}")
+    return raw
+
+
+def env_team_groups(name: str) -> dict[str, list[str]]:
+    """Comma-separated team-slug:group pairs (payments:pay-team,search:search-devs); a team
+    named twice is joined through either group. A group name may hold colons, not commas."""
+    mapping: dict[str, list[str]] = {}
+    for item in env_list(name, []):
+        slug, colon, group = item.partition(":")
+        slug, group = slug.strip(), group.strip()
+        if not colon or not group or not slug_re.fullmatch(slug):
+            raise ImproperlyConfigured(
+                f"{name} must list team-slug:group pairs, e.g. payments:pay-team; got {item!r}"
+            )
+        mapping.setdefault(slug, []).append(group)
+    return mapping
 
 
 def database_from_url(url: str) -> dict[str, Any]:
@@ -256,9 +285,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with OpenID Connect (advisor/oidc.py), on when OIDC_ISSUER is set. The
+# provider's endpoints come from its discovery document, except those given here.
+OIDC_ISSUER = env_provider_url("OIDC_ISSUER")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "single sign-on"
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = " ".join(os.environ.get("OIDC_SCOPES", "openid email profile").split())
+OIDC_ENDPOINTS = {
+    "authorization_endpoint": env_provider_url("OIDC_AUTHORIZATION_ENDPOINT"),
+    "token_endpoint": env_provider_url("OIDC_TOKEN_ENDPOINT"),
+    "jwks_uri": env_provider_url("OIDC_JWKS_URI"),
+    "userinfo_endpoint": env_provider_url("OIDC_USERINFO_ENDPOINT"),
+    "end_session_endpoint": env_provider_url("OIDC_END_SESSION_ENDPOINT"),
+}
+OIDC_TIMEOUT = env_seconds("OIDC_TIMEOUT", 10, low=1, high=60)
+# Who a person is here, and what the provider's groups make them (advisor.services).
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "").strip() or "preferred_username"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "").strip() or "groups"
+OIDC_REVIEWER_GROUPS = env_list("OIDC_REVIEWER_GROUPS", [])
+OIDC_STAFF_GROUPS = env_list("OIDC_STAFF_GROUPS", [])
+OIDC_TEAM_GROUPS = env_team_groups("OIDC_TEAM_GROUPS")
+if OIDC_ISSUER:
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too")
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid; got {OIDC_RP_SCOPES!r}")
+# How mozilla-django-oidc runs the sign-in. Not read from the environment: each is a safety
+# property (signed ID tokens, nonce, PKCE, the ID token kept for signing out at the provider).
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_ALLOW_UNSECURED_JWT = False
+OIDC_VERIFY_SSL = True
+OIDC_STORE_ID_TOKEN = True
+
+# Sign-in with a username and password, kept for development and small installations. Off, the
+# form is gone, its POST is refused and sessions started with a password end.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+if not LOCAL_LOGIN and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN=0 needs single sign-on (OIDC_ISSUER), or nobody can sign in"
+    )
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+    # Inert until OIDC_ISSUER is set, and then only on the sign-in callback.
+    "advisor.oidc.ProviderBackend",
 ]
 # Sign-in throttling: a username is locked for a while after a run of wrong passwords from
 # one address. The attempts live in the database, so every instance counts them.

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from advisor import errors, views
+from advisor import accounts, errors, oidc, views
 from decisions import views as decision_views
 
 urlpatterns = [
@@ -24,12 +23,18 @@ urlpatterns = [
     ),
     path("decisions/", include("decisions.urls")),
     path("", include("notifications.urls")),
+    path("accounts/login/", accounts.login, name="login"),
+    path("accounts/logout/", accounts.logout, name="logout"),
+    # The names mozilla-django-oidc reverses: register .../accounts/oidc/callback/ at the provider.
+    path("accounts/oidc/start/", oidc.SignInStart.as_view(), name="oidc_authentication_init"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
+        "accounts/oidc/callback/",
+        oidc.SignInCallback.as_view(),
+        name="oidc_authentication_callback",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admin signs in through the portal's page, so LOCAL_LOGIN and single sign-on apply to it
+    # too (its own form would take a password whatever the setting says).
+    path("admin/login/", accounts.login),
     path("admin/", admin.site.urls),
     # Last: everything else is the portal's 404 (advisor/errors.py says why).
     re_path(r"^(?P<path>.*)$", errors.unmatched),

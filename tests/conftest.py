@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -80,3 +81,39 @@ def empty_shared_caches(request):
 
     for alias in ("default", "pdf"):
         caches[alias].clear()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server, tmp_path_factory):
+    """One OpenID Connect provider process for the whole run (tests/oidc_provider.py), with the
+    live server registered as its client."""
+    from tests.oidc_provider import OidcProvider, ProviderMissing
+
+    try:
+        provider = OidcProvider.start(
+            tmp_path_factory.mktemp("oidc-provider"), portal_url=live_server.url
+        )
+    except ProviderMissing as missing:
+        if os.environ.get("CI"):
+            pytest.fail(str(missing), pytrace=False)
+        pytest.skip(str(missing))
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso(oidc_provider, settings, live_server):
+    """The portal signing in with the test provider: reviewers are the `architects` group,
+    staff `portal-admins`, and team `payments` is `pay-team`; nobody is known to it yet."""
+    from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET
+
+    settings.OIDC_ISSUER = oidc_provider.issuer
+    settings.OIDC_PROVIDER_NAME = "Example ID"
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_RP_SCOPES = "openid profile email groups"
+    settings.OIDC_REVIEWER_GROUPS = ["architects"]
+    settings.OIDC_STAFF_GROUPS = ["portal-admins"]
+    settings.OIDC_TEAM_GROUPS = {"payments": ["pay-team"], "search": ["search-devs"]}
+    oidc_provider.steer(accounts={})
+    return oidc_provider

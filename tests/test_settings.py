@@ -10,7 +10,14 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from advisor.settings import database_from_url, env_bool, env_int, env_list
+from advisor.settings import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_provider_url,
+    env_team_groups,
+)
 
 
 def test_it_reads_booleans(monkeypatch):
@@ -163,3 +170,89 @@ def test_a_postgres_connection_gives_up_instead_of_hanging():
     assert database_from_url("postgres://app@db/advisor")["OPTIONS"]["connect_timeout"] == 5
     kept = database_from_url("postgres://app@db/advisor?connect_timeout=2")
     assert str(kept["OPTIONS"]["connect_timeout"]) == "2"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://id.example.org/realms/staff", "http://127.0.0.1:8080", "http://localhost/oidc"],
+)
+def test_it_reads_a_provider_url(monkeypatch, url):
+    monkeypatch.setenv("OIDC_ISSUER", url)
+
+    assert env_provider_url("OIDC_ISSUER") == url
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://id.example.org", "must use https://"),
+        ("ftp://id.example.org", "must be an https:// URL"),
+        ("id.example.org", "must be an https:// URL"),
+        ("https://admin:pw@id.example.org", "must not hold a user name"),
+        ("https://id.example.org/#top", "must not have a #fragment"),
+        ("https://[::1", "is not a URL"),
+    ],
+)
+def test_it_refuses_a_provider_url_that_is_not_https(monkeypatch, url, message):
+    monkeypatch.setenv("OIDC_TOKEN_ENDPOINT", url)
+
+    with pytest.raises(ImproperlyConfigured, match=f"OIDC_TOKEN_ENDPOINT {message}"):
+        env_provider_url("OIDC_TOKEN_ENDPOINT")
+
+
+def test_it_reads_team_groups(monkeypatch):
+    monkeypatch.setenv(
+        "OIDC_TEAM_GROUPS", "payments:pay-team, search:urn:idp:search ,payments:leads"
+    )
+
+    assert env_team_groups("OIDC_TEAM_GROUPS") == {
+        "payments": ["pay-team", "leads"],
+        "search": ["urn:idp:search"],
+    }
+
+
+@pytest.mark.parametrize("item", ["payments", "payments:", ":pay-team", "pay ments:pay-team"])
+def test_it_refuses_a_team_group_that_is_not_a_pair(monkeypatch, item):
+    monkeypatch.setenv("OIDC_TEAM_GROUPS", f"search:devs,{item}")
+
+    with pytest.raises(ImproperlyConfigured, match="OIDC_TEAM_GROUPS must list team-slug:group"):
+        env_team_groups("OIDC_TEAM_GROUPS")
+
+
+SSO_ENV = {
+    "OIDC_ISSUER": "https://id.example.org",
+    "OIDC_CLIENT_ID": "advisor",
+    "OIDC_CLIENT_SECRET": "s3cret",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({**SSO_ENV, "OIDC_CLIENT_SECRET": ""}, "OIDC_ISSUER needs OIDC_CLIENT_ID and"),
+        ({**SSO_ENV, "OIDC_SCOPES": "email profile"}, "OIDC_SCOPES must include openid"),
+        ({"LOCAL_LOGIN": "0"}, "LOCAL_LOGIN=0 needs single sign-on"),
+        ({**SSO_ENV, "OIDC_TIMEOUT": "0"}, "OIDC_TIMEOUT must be between"),
+    ],
+)
+def test_it_refuses_single_sign_on_settings_that_cannot_work(env, message):
+    completed = _import_settings(**{"OIDC_ISSUER": "", "LOCAL_LOGIN": "1", **env})
+
+    assert completed.returncode != 0
+    assert message in completed.stderr
+
+
+def test_local_login_off_leaves_no_password_backend():
+    completed = subprocess.run(
+        [sys.executable, "-c", "import advisor.settings as s; print(*s.AUTHENTICATION_BACKENDS)"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **SSO_ENV, "LOCAL_LOGIN": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    backends = completed.stdout.split()
+    assert "django.contrib.auth.backends.ModelBackend" not in backends
+    assert backends == ["axes.backends.AxesStandaloneBackend", "advisor.oidc.ProviderBackend"]

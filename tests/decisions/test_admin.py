@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from advisor.models import Assessment
+from advisor.models import Assessment, SingleSignOnIdentity
 from decisions.models import AuditEntry, Comment, Decision, DecisionLink
 from decisions.services import comment_hide, decision_approve, decision_comment
 from tests.decisions.conftest import make_decision
@@ -36,6 +36,7 @@ def one_of_each(alice, bob, rita, team):
     comment = decision_comment(decision=decision, actor=bob, body="Cost the peak")
     comment_hide(comment=comment, actor=bob)
     decision_approve(decision=decision, actor=rita)
+    SingleSignOnIdentity.objects.create(user=bob, issuer="https://id.example.org", subject="b0b")
     return decision
 
 
