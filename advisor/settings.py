@@ -313,8 +313,9 @@ ADR_PDF_CONCURRENCY = env_int("ADR_PDF_CONCURRENCY", 2)
 if ADR_PDF_CONCURRENCY < 1:
     raise ImproperlyConfigured("ADR_PDF_CONCURRENCY must be at least 1")
 
-# Django calls its highest message level "error"; Bootstrap styles it as "danger".
-MESSAGE_TAGS = {message_levels.ERROR: "danger"}
+# Each message level as the Bootstrap alert that styles it (base.html shows `alert-<tag>`):
+# info, success and warning share their names; Bootstrap has no "debug" or "error" alert.
+MESSAGE_TAGS = {message_levels.DEBUG: "secondary", message_levels.ERROR: "danger"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
