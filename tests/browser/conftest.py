@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct horse 42"
+BLOCKING_IMPACTS = {"serious", "critical"}
 MISSING_CHROMIUM = (
     f"The browser tests drive Debian's Chromium at {CHROMIUM}, which is missing. "
     "Install it with `apt-get install chromium` (.ci/run does this)."
@@ -102,3 +103,18 @@ def page(anonymous_page: Page, user: Any) -> Page:
     anonymous_page.get_by_role("button", name="Sign in").click()
     expect(anonymous_page.get_by_role("button", name="Sign out")).to_be_visible()
     return anonymous_page
+
+
+def serious_violations(page: Page) -> str:
+    """axe-core's serious and critical violations on the page as it is now, one a line."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # From the live server, as the page's own scripts are: the policy refuses inline ones.
+        page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"][0]) for node in v["nodes"][:5])
+        + f" [{len(v['nodes'])} node(s)]"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    )

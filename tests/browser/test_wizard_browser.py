@@ -12,12 +12,11 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 from advisor.framework import Framework
 from advisor.framework.schema import Choice, Question, Section
 from advisor.models import Assessment
-from tests.browser.conftest import PASSWORD
+from advisor.services import assessment_create, assessment_finish
+from tests.browser.conftest import PASSWORD, serious_violations
 from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
 pytestmark = pytest.mark.browser
-
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def _starts(text: str) -> re.Pattern[str]:
@@ -143,20 +142,6 @@ def _release_checks(page: Page, held: list[Route]) -> None:
 def _expect_recommendation(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Order API: {name}")
     expect(page.get_by_text("Recommended:")).to_contain_text(f"Recommended: {name},")
-
-
-def _serious_violations(page: Page) -> str:
-    """axe-core's serious and critical violations on the page as it is now, one a line."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # From the live server, as the page's own scripts are: the policy refuses inline ones.
-        page.add_script_tag(url="/static/vendor/axe/axe.min.js")
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target'][0]}"
-        f" [{len(v['nodes'])} node(s)]"
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
-    )
 
 
 def test_it_recommends_serverless_for_a_spiky_workload(page: Page, framework: Framework) -> None:
@@ -319,16 +304,16 @@ def test_it_shows_a_field_error_beside_the_field_on_change(
 
 def test_it_has_no_serious_accessibility_violations(page: Page, framework: Framework) -> None:
     _start(page)
-    assert not (found := _serious_violations(page)), f"first step:\n{found}"
+    assert not (found := serious_violations(page)), f"first step:\n{found}"
 
     for section in framework.sections:
         _answer_step(page, section, BASE_ANSWERS)
         _next(page, framework, section)
-    assert not (found := _serious_violations(page)), f"review step:\n{found}"
+    assert not (found := serious_violations(page)), f"review step:\n{found}"
 
     page.get_by_role("button", name="See the recommendation").click()
     _expect_recommendation(page, "Serverless")
-    assert not (found := _serious_violations(page)), f"results page:\n{found}"
+    assert not (found := serious_violations(page)), f"results page:\n{found}"
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
@@ -348,7 +333,7 @@ def test_the_first_screen_shows_the_answer_its_reasons_and_its_cost(
         assert box["y"] + box["height"] <= height, f"{selector} is below the first screen"
     expect(page.locator("#decisive-reasons li").first).to_contain_text("cannot be used")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    assert not (found := _serious_violations(page)), f"results page at {width}px:\n{found}"
+    assert not (found := serious_violations(page)), f"results page at {width}px:\n{found}"
 
 
 def test_without_javascript_the_wizard_shows_no_saving_notice(
@@ -366,3 +351,33 @@ def test_without_javascript_the_wizard_shows_no_saving_notice(
     expect(page.get_by_role("button", name="Next")).to_be_visible()
     expect(page.get_by_text("Saving…")).not_to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_cost_chart_labels_keep_a_legible_size(
+    page: Page, user: Any, framework: Framework, width: int
+) -> None:
+    assessment = assessment_create(owner=user, name="Order API", team=None, framework=framework)
+    assessment.answers = dict(BASE_ANSWERS)
+    assessment.save()
+    assessment_finish(assessment=assessment, framework=framework)
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(assessment.get_absolute_url())
+
+    page.get_by_text("Cost estimate for every option").click()
+
+    chart = page.get_by_role("img", name=re.compile("^Monthly cost: functions against containers"))
+    expect(chart).to_be_visible()
+    # The size text is drawn at: its font size times the drawing's scale on screen.
+    drawn = chart.evaluate(
+        """svg => [...svg.querySelectorAll('text')].map(text => {
+            const m = text.getScreenCTM(), size = parseFloat(getComputedStyle(text).fontSize);
+            return [text.textContent, size * Math.hypot(m.a, m.b)];
+        })"""
+    )
+    assert len(drawn) >= 10
+    label, smallest = min(drawn, key=lambda pair: pair[1])
+    assert smallest >= 11, f"{label!r} is drawn {smallest:.1f}px high at {width}px wide"
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
