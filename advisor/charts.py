@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from advisor.costs import CostComparison
@@ -26,9 +26,33 @@ AXIS_COLOUR = "#595959"  # 7.0:1, also the crossover marker and its label
 GRID_COLOUR = "#e9ecef"  # decorative only
 
 COST_FLOOR = 0.01  # a zero cost cannot sit on a log axis; it is drawn at one cent
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 20, 40, 48
-MAX_TICKS = 10
 SUFFIXES = ((12, "T"), (9, "B"), (6, "M"), (3, "K"))
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """One way to draw the chart, in the drawing's own units. A browser scales the drawing to
+    the width it is shown at, text included, so a layout suits the widths near its own."""
+
+    width: int
+    height: int
+    margin_left: int
+    margin_right: int
+    margin_top: int
+    margin_bottom: int
+    font_size: int  # axis titles, the legend and the marker labels
+    tick_font_size: int
+    max_ticks: int
+    legend_rows: bool  # the legend's two entries one above the other instead of side by side
+    css_class: str
+
+
+# For a page or a PDF: shown at up to 640 pixels wide.
+WIDE = ChartLayout(640, 320, 64, 20, 40, 48, 12, 11, 10, False, "cost-chart")
+# For a phone, where the wide drawing would shrink its text to about 6 pixels: drawn about as
+# wide as a phone shows it, so text keeps its size; larger type, every other decade labelled
+# so the labels do not collide, and the legend in two rows. app.css shows one of the two.
+NARROW = ChartLayout(360, 300, 64, 16, 56, 50, 13, 13, 5, True, "cost-chart cost-chart-narrow")
 
 
 def _decade_label(exponent: int) -> str:
@@ -63,8 +87,8 @@ def _decades(values: Sequence[float], default: tuple[int, int]) -> tuple[int, in
     return low, max(high, low + 1)
 
 
-def _ticks(low: int, high: int) -> list[int]:
-    step = max(1, math.ceil((high - low) / MAX_TICKS))
+def _ticks(low: int, high: int, most: int) -> list[int]:
+    step = max(1, math.ceil((high - low) / most))
     return list(range(low, high + 1, step))
 
 
@@ -87,6 +111,7 @@ class _Frame:
     bottom: float
     x_decades: tuple[int, int]
     y_decades: tuple[int, int]
+    layout: ChartLayout
 
     def x(self, requests: float) -> float:
         low, high = self.x_decades
@@ -124,27 +149,36 @@ def _description(cost: CostComparison) -> str:
 
 
 def cost_chart_svg(
-    cost: CostComparison, *, width: int = 640, height: int = 320, id_prefix: str = "cost-chart"
+    cost: CostComparison,
+    *,
+    layout: ChartLayout = WIDE,
+    width: int | None = None,
+    height: int | None = None,
+    id_prefix: str = "cost-chart",
 ) -> str:
     """The crossover chart for one cost comparison as an accessible SVG string.
 
-    `width` and `height` set the drawing's coordinates and its largest size; on a narrower page
-    it shrinks, keeping its proportions. `id_prefix` keeps the title and description ids
-    unique when a page holds several charts.
+    `layout` (WIDE or NARROW) sets sizes, type and spacing; `width` and `height` replace its
+    drawing's coordinates and largest size. On a narrower page it shrinks, keeping its
+    proportions. `id_prefix` keeps the title and description ids unique when a page holds
+    several charts.
     """
+    layout = replace(layout, width=width or layout.width, height=height or layout.height)
+    width, height = layout.width, layout.height
     volumes = [point.monthly_requests for point in cost.series]
     markers = [cost.crossover_monthly_requests or 0.0, cost.monthly_requests]
     frame = _Frame(
-        left=MARGIN_LEFT,
-        right=width - MARGIN_RIGHT,
-        top=MARGIN_TOP,
-        bottom=height - MARGIN_BOTTOM,
+        left=layout.margin_left,
+        right=width - layout.margin_right,
+        top=layout.margin_top,
+        bottom=height - layout.margin_bottom,
         x_decades=_decades([*volumes, *markers], default=(3, 11)),
         y_decades=_decades(
             [max(p.functions, COST_FLOOR) for p in cost.series]
             + [max(p.containers, COST_FLOOR) for p in cost.series],
             default=(0, 3),
         ),
+        layout=layout,
     )
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     return "\n".join(
@@ -152,10 +186,10 @@ def cost_chart_svg(
             # Full width up to its natural size (app.css caps it; no style attribute, which the
             # content security policy would refuse), height from the viewBox: a fixed height
             # would leave a gap under a shrunken chart in WeasyPrint.
-            f'<svg xmlns="{SVG_NAMESPACE}" width="100%" class="cost-chart" '
+            f'<svg xmlns="{SVG_NAMESPACE}" width="100%" class="{layout.css_class}" '
             f'viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="{title_id} {desc_id}" font-family="{FONT_FAMILY}" '
-            f'font-size="12" fill="{TEXT_COLOUR}">',
+            f'font-size="{layout.font_size}" fill="{TEXT_COLOUR}">',
             f'<title id="{title_id}">Monthly cost: functions against containers</title>',
             f'<desc id="{desc_id}">{escape(_description(cost))}</desc>',
             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
@@ -169,8 +203,9 @@ def cost_chart_svg(
 
 
 def _axes(frame: _Frame, height: int) -> list[str]:
-    x_ticks = _ticks(*frame.x_decades)
-    y_ticks = _ticks(*frame.y_decades)
+    layout = frame.layout
+    x_ticks = _ticks(*frame.x_decades, layout.max_ticks)
+    y_ticks = _ticks(*frame.y_decades, layout.max_ticks)
     top, bottom, left, right = (_n(v) for v in (frame.top, frame.bottom, frame.left, frame.right))
     out = [f'<g stroke="{GRID_COLOUR}" stroke-width="1">']
     for exponent in x_ticks:
@@ -184,21 +219,23 @@ def _axes(frame: _Frame, height: int) -> list[str]:
         f'<path d="M{left} {top}V{bottom}H{right}" fill="none" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
-    out.append('<g font-size="11">')
+    out.append(f'<g font-size="{layout.tick_font_size}">')
     for exponent in x_ticks:
         out.append(
             _text(
                 frame.x(10.0**exponent),
-                frame.bottom + 16,
+                frame.bottom + layout.tick_font_size + 5,
                 _decade_label(exponent),
                 text_anchor="middle",
             )
         )
+    # Half the height of a digit below the tick, so the label is centred on its line.
+    centring = round(layout.tick_font_size * 0.36)
     for exponent in y_ticks:
         out.append(
             _text(
                 frame.left - 6,
-                frame.y(10.0**exponent) + 4,
+                frame.y(10.0**exponent) + centring,
                 "$" + _decade_label(exponent),
                 text_anchor="end",
             )
@@ -220,7 +257,7 @@ def _axes(frame: _Frame, height: int) -> list[str]:
 
 def _label_beside(frame: _Frame, x: float, y: float, content: str, **attributes: str) -> str:
     """A marker's label to the right of its line, or to the left near the right edge."""
-    if x > frame.right - 8 * len(content):
+    if x > frame.right - 8 * len(content) * frame.layout.font_size / WIDE.font_size:
         return _text(x - 4, y, content, text_anchor="end", **attributes)
     return _text(x + 4, y, content, text_anchor="start", **attributes)
 
@@ -279,12 +316,16 @@ def _point(model: str, x: float, y: float) -> str:
 
 def _legend(frame: _Frame) -> list[str]:
     out = []
-    y = 18
-    for offset, model, colour, label in (
-        (0, "functions", FUNCTIONS_COLOUR, "Cheapest functions option"),
-        (210, "containers", CONTAINERS_COLOUR, "Cheapest containers option"),
+    for index, (model, colour, label) in enumerate(
+        (
+            ("functions", FUNCTIONS_COLOUR, "Cheapest functions option"),
+            ("containers", CONTAINERS_COLOUR, "Cheapest containers option"),
+        )
     ):
-        x = frame.left + offset
+        if frame.layout.legend_rows:
+            x, y = frame.left, 18 + 20 * index
+        else:
+            x, y = frame.left + 210 * index, 18
         out.append(
             f'<g class="legend-{model}"><line x1="{_n(x)}" y1="{y}" x2="{_n(x + 28)}" y2="{y}" '
             f'stroke="{colour}" stroke-width="2.5"/>'

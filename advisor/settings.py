@@ -437,8 +437,9 @@ if NOTIFY_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("NOTIFY_MAX_ATTEMPTS must be at least 1")
 NOTIFY_RETRY_SECONDS = env_seconds("NOTIFY_RETRY_SECONDS", 60, low=0, high=86_400)
 
-# Django calls its highest message level "error"; Bootstrap styles it as "danger".
-MESSAGE_TAGS = {message_levels.ERROR: "danger"}
+# Each message level as the Bootstrap alert that styles it (base.html shows `alert-<tag>`):
+# info, success and warning share their names; Bootstrap has no "debug" or "error" alert.
+MESSAGE_TAGS = {message_levels.DEBUG: "secondary", message_levels.ERROR: "danger"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -15,7 +15,7 @@ from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from advisor.answers import Answers, AnswersError, format_answer, validate_answers
-from advisor.charts import cost_chart_svg
+from advisor.charts import NARROW, cost_chart_svg
 from advisor.engine import answer_warnings, lean
 from advisor.forms import AssessmentStartForm, StepForm
 from advisor.framework import Framework, default_framework
@@ -344,6 +344,9 @@ def assessment_result(request: Request, pk: int) -> HttpResponse:
         "result": result,
         "framework": framework,
         "chart_svg": cost_chart_svg(result.cost),
+        "chart_svg_narrow": cost_chart_svg(
+            result.cost, layout=NARROW, id_prefix="cost-chart-narrow"
+        ),
         "edit_url": assessment.step_url(framework.sections[0].id),
         "outcome_names": {outcome.id: outcome.name for outcome in framework.outcomes},
         "create_adr_url": reverse("decision_new", args=[assessment.pk]),

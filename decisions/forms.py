@@ -171,12 +171,16 @@ class LinkForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """What a lifecycle button posts: an optional note and the version the person had open."""
+    """What a lifecycle button posts: a note, the version the person had open and, for an
+    action that asks first, that they confirmed it."""
 
     note = UserTextField(max_length=5_000, required=False)
     # Absent from older pages and scripts; when present, an action on a version the person has
     # not seen is refused.
     version = forms.IntegerField(min_value=1, required=False)
+    # Sent only by the confirmation (the dialog, or the page shown without JavaScript): without
+    # it a review action shows what it would do and changes nothing.
+    confirm = forms.BooleanField(required=False)
 
     def refusal(self) -> str:
         return refusal_sentence(self)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -69,14 +69,26 @@ class Transition:
     target: str
     role: str  # "team": the author or a team member; "reviewer": an architecture reviewer
     audit: str
+    # What to ask for when the note is left empty; an action with none takes an optional note.
+    # The team acts on a review that sends its decision back or turns it down, so those two
+    # cannot go without a reason.
+    reason: str = ""
 
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(Status.DRAFT, Status.PROPOSED, "team", "submitted"),
     "withdraw": Transition(Status.PROPOSED, Status.DRAFT, "team", "withdrawn"),
-    "request_changes": Transition(Status.PROPOSED, Status.DRAFT, "reviewer", "changes_requested"),
+    "request_changes": Transition(
+        Status.PROPOSED, Status.DRAFT, "reviewer", "changes_requested", "Say what should change."
+    ),
     "approve": Transition(Status.PROPOSED, Status.ACCEPTED, "reviewer", "approved"),
-    "reject": Transition(Status.PROPOSED, Status.REJECTED, "reviewer", "rejected"),
+    "reject": Transition(
+        Status.PROPOSED,
+        Status.REJECTED,
+        "reviewer",
+        "rejected",
+        "Say why it is rejected, so the team knows what to change.",
+    ),
     "deprecate": Transition(Status.ACCEPTED, Status.DEPRECATED, "reviewer", "deprecated"),
 }
 # The ADR's date is the day a reviewer decided; until then it is the day it was written.
@@ -347,6 +359,21 @@ def _check(
     return transition
 
 
+def _check_reason(name: str, note: str) -> None:
+    if (missing := TRANSITIONS[name].reason) and not note.strip():
+        raise MissingInput(missing)
+
+
+def transition_check(
+    *, decision: Decision, actor: User, name: str, seen_version: int | None = None
+) -> None:
+    """Raise what the action itself would raise for who and when (not for a missing reason),
+    without doing it: a page that asks the person to confirm asks only when it may go ahead."""
+    if name not in TRANSITIONS:
+        raise TransitionError(f"Unknown action '{name}'.")
+    _check(decision, actor, name, seen_version)
+
+
 def _move(decision: Decision, actor: User, name: str, note: str = "") -> Decision:
     transition = TRANSITIONS[name]
     source = decision.status
@@ -393,9 +420,8 @@ def decision_transition(
         raise TransitionError(f"Unknown action '{name}'.")
     decision = _locked(decision)
     _check(decision, actor, name, seen_version)
+    _check_reason(name, note)
     if name == "reject":
-        if not note.strip():
-            raise MissingInput("Say why it is rejected, so the team knows what to change.")
         _review(decision, actor, Review.Verdict.REJECT, note)
     return _move(decision, actor, name, note)
 
@@ -406,10 +432,24 @@ def decision_request_changes(
 ) -> Decision:
     decision = _locked(decision)
     _check(decision, actor, "request_changes", seen_version)
-    if not note.strip():
-        raise MissingInput("Say what should change.")
+    _check_reason("request_changes", note)
     _review(decision, actor, Review.Verdict.REQUEST_CHANGES, note)
     return _move(decision, actor, "request_changes", note)
+
+
+def _approvals(decision: Decision) -> QuerySet[Review]:
+    """The approvals that count: of this version, since it was last proposed."""
+    return Review.objects.filter(
+        decision=decision,
+        verdict=Review.Verdict.APPROVE,
+        version=decision.version,
+        review_round=decision.review_round,
+    )
+
+
+def approvals_missing(decision: Decision) -> int:
+    """How many more approvals of the current version accept the decision."""
+    return max(0, approvals_required() - _approvals(decision).count())
 
 
 @transaction.atomic
@@ -419,13 +459,7 @@ def decision_approve(
     """Record an approval; with enough approvals of this version in this round, accept it."""
     decision = _locked(decision)
     _check(decision, actor, "approve", seen_version)
-    this_round = Review.objects.filter(
-        decision=decision,
-        verdict=Review.Verdict.APPROVE,
-        version=decision.version,
-        review_round=decision.review_round,
-    )
-    if this_round.filter(reviewer=actor).exists():
+    if _approvals(decision).filter(reviewer=actor).exists():
         raise TransitionError("You have already approved this version.")
     # Locked before anything is written, so two reassessments of one decision cannot both
     # supersede it: the second waits here, then sees the first's link.
@@ -437,7 +471,7 @@ def decision_approve(
             f"superseded by {newer.adr_id}. Reject this one, or reassess {newer.adr_id} instead."
         )
     _review(decision, actor, Review.Verdict.APPROVE, note)
-    if this_round.count() < approvals_required():
+    if approvals_missing(decision):
         _audit(decision, actor, "approved", decision.status, decision.status, note)
         return decision
     _move(decision, actor, "approve", note)

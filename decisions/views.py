@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
@@ -46,11 +47,13 @@ from decisions.roles import (
 from decisions.selectors import dashboard as dashboard_data
 from decisions.selectors import decisions_visible_to
 from decisions.services import (
+    TRANSITIONS,
     EditConflict,
     MissingInput,
     StaleVersion,
     TransitionError,
     allowed_actions,
+    approvals_missing,
     approvals_required,
     comment_hide,
     decision_approve,
@@ -62,6 +65,7 @@ from decisions.services import (
     decision_set_review_by,
     decision_transition,
     decision_unlink,
+    transition_check,
 )
 from decisions.throttle import change_refusal, change_wait, comment_refusal, comment_wait
 
@@ -244,6 +248,7 @@ def _timeline(decision: Decision, user: User) -> list[dict[str, Any]]:
 def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[str, Any]:
     document = adr_document(decision, viewer=request.user)
     markdown = render_markdown(document)
+    actions = _choices(decision, allowed_actions(decision, request.user))
     return {
         "decision": decision,
         "adr_html": markdown_to_html(markdown),
@@ -253,7 +258,8 @@ def _detail_context(request: Request, decision: Decision, **extra: Any) -> dict[
         "outgoing": decision.links.select_related("target"),
         "can_link": not link_refusal(decision, request.user),
         "link_form": LinkForm(),
-        "actions": allowed_actions(decision, request.user),
+        "actions": actions,
+        "reasons_for": " or ".join(choice.label.lower() for choice in actions if choice.reason),
         "can_edit": not edit_refusal(decision, request.user),
         "can_reassess": not reassess_refusal(decision, request.user),
         "can_set_review_by": not review_by_refusal(decision, request.user),
@@ -281,19 +287,126 @@ def _refused(
     return render(request, template, context, status=status)
 
 
-@require_POST
+# What each button says, for the actions in TRANSITIONS.
+ACTION_LABELS = {
+    "submit": "Propose for review",
+    "withdraw": "Withdraw to draft",
+    "request_changes": "Request changes",
+    "approve": "Approve",
+    "reject": "Reject",
+    "deprecate": "Deprecate",
+}
+# A reviewer's verdict settles the decision and cannot be taken back by the one who gave it,
+# so each is confirmed first: in a dialog, or on a page of its own without JavaScript.
+CONFIRMED_ACTIONS = frozenset({"approve", "request_changes", "reject", "deprecate"})
+
+
+@dataclass(frozen=True)
+class ActionChoice:
+    """One action as the page offers it."""
+
+    name: str
+    label: str
+    confirm: bool
+    reason: str  # what to say when the required reason is missing; empty: the note is optional
+    consequence: str  # what confirming does, for the dialog and the confirmation page
+
+
+def _consequence(decision: Decision, name: str) -> str:
+    adr = decision.adr_id
+    if name == "approve":
+        if (missing := approvals_missing(decision)) > 1:
+            others = "1 more reviewer approves" if missing == 2 else f"{missing - 1} more approve"
+            return (
+                f"Your approval of version {decision.version} is recorded. {adr} is accepted "
+                f"once {others} this version."
+            )
+        replaced = decision.replaces
+        also = (
+            f" It supersedes {replaced.adr_id}."
+            if replaced is not None and replaced.status == Decision.Status.ACCEPTED
+            else ""
+        )
+        return f"{adr} becomes accepted, and its text can no longer be edited.{also}"
+    if name == "request_changes":
+        sent_back = (
+            f"{adr} goes back to draft for its team to change, with your reason in its timeline."
+        )
+        if approvals_missing(decision) < approvals_required():
+            return f"{sent_back} The approvals it has so far stop counting."
+        return sent_back
+    if name == "reject":
+        return (
+            f"{adr} becomes rejected: it can no longer be edited or proposed again. Your "
+            "reason is shown in its timeline."
+        )
+    if name == "deprecate":
+        return f"{adr} becomes deprecated. It stays in the log, read-only, for reference."
+    return ""
+
+
+def _choices(decision: Decision, names: list[str]) -> list[ActionChoice]:
+    return [
+        ActionChoice(
+            name=name,
+            label=ACTION_LABELS[name],
+            confirm=name in CONFIRMED_ACTIONS,
+            reason=TRANSITIONS[name].reason,
+            consequence=_consequence(decision, name) if name in CONFIRMED_ACTIONS else "",
+        )
+        for name in names
+    ]
+
+
+def _confirmation(
+    request: Request,
+    decision: Decision,
+    action: str,
+    *,
+    note: str,
+    version: int,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The question a review action asks before it happens, as a page (the dialog's twin)."""
+    context = {
+        "decision": decision,
+        "choice": _choices(decision, [action])[0],
+        "note": note,
+        "version": version,
+        "error": error,
+    }
+    return render(request, "decisions/decision_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def decision_action(request: Request, number: int, action: str) -> HttpResponse:
-    """Submit, withdraw, approve, request changes, reject or deprecate; refusals say why."""
+    """Submit, withdraw, approve, request changes, reject or deprecate; refusals say why.
+
+    A reviewer's verdict (CONFIRMED_ACTIONS) happens only with `confirm`: a GET, or a POST
+    without it, shows what it would do and changes nothing."""
     decision = _get_decision_for_user(request, number)
-    form = ActionForm(request.POST)
+    asks_first = action in CONFIRMED_ACTIONS
+    if request.method == "GET" and not asks_first:
+        return HttpResponseNotAllowed(["POST"])
+    form = ActionForm(request.POST if request.method == "POST" else {})
     if not form.is_valid():
         typed = request.POST.get("note", "")
         return _refused(request, decision, form.refusal(), status=422, note=typed)
     note, seen = form.cleaned_data["note"], form.cleaned_data["version"]
-    if wait := change_wait(request.user):
-        return _throttled(request, decision, wait, note)
     try:
+        if asks_first and not form.cleaned_data["confirm"]:
+            # Only asked when the answer could be yes: a refusal says why straight away.
+            transition_check(decision=decision, actor=request.user, name=action, seen_version=seen)
+            if request.htmx:
+                # A button from a page older than the confirmations: open the question instead.
+                return HttpResponseClientRedirect(request.path)
+            return _confirmation(
+                request, decision, action, note=note, version=seen or decision.version
+            )
+        if wait := change_wait(request.user):
+            return _throttled(request, decision, wait, note)
         if action == "approve":
             done = decision_approve(
                 decision=decision, actor=request.user, note=note, seen_version=seen
@@ -316,6 +429,11 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
             return HttpResponseClientRefresh()
         return redirect(decision)
     except MissingInput as exc:
+        if asks_first:  # the reason is asked for where it was left out, with the rest kept
+            version = seen or decision.version
+            return _confirmation(
+                request, decision, action, note=note, version=version, error=str(exc), status=422
+            )
         return _refused(request, decision, str(exc), status=422, note=note)
     except TransitionError as exc:
         return _refused(request, decision, str(exc), note=note)

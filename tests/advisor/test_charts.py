@@ -10,8 +10,10 @@ from advisor.charts import (
     AXIS_COLOUR,
     CONTAINERS_COLOUR,
     FUNCTIONS_COLOUR,
+    NARROW,
     SVG_NAMESPACE,
     TEXT_COLOUR,
+    WIDE,
     cost_chart_svg,
 )
 from advisor.costs import SECONDS_PER_MONTH, CostComparison, SeriesPoint, Workload, compare_costs
@@ -206,3 +208,28 @@ def test_it_uses_colours_with_enough_contrast_on_white() -> None:
     assert contrast(CONTAINERS_COLOUR) >= 3
     assert contrast(TEXT_COLOUR) >= 4.5
     assert contrast(AXIS_COLOUR) >= 4.5  # the crossover label is drawn in it
+
+
+def test_the_narrow_drawing_keeps_its_text_large_and_apart(cost: CostComparison) -> None:
+    root = parse(cost_chart_svg(cost, layout=NARROW, id_prefix="narrow"))
+
+    assert root.get("viewBox") == f"0 0 {NARROW.width} {NARROW.height}"
+    assert "cost-chart-narrow" in (root.get("class") or "").split()
+    assert root.get("aria-labelledby") == "narrow-title narrow-desc"
+    # Drawn near the width a phone shows it at, its type is larger than the wide drawing's.
+    assert NARROW.tick_font_size > WIDE.tick_font_size and NARROW.width < WIDE.width
+    ticks = root.find(f".//svg:g[@font-size='{NARROW.tick_font_size}']", NS)
+    assert ticks is not None
+    x_labels = sorted(
+        (float(text.get("x", "nan")), text.text or "")
+        for text in ticks.findall("svg:text", NS)
+        if text.get("text-anchor") == "middle"  # under the x axis; the y axis's end there
+    )
+    assert 3 <= len(x_labels) <= NARROW.max_ticks + 1
+    # Labels at least their own width apart (a digit is about 0.65 em wide), so none overlap.
+    for (x1, first), (x2, second) in zip(x_labels, x_labels[1:], strict=False):
+        widest = max(len(first), len(second)) * 0.65 * NARROW.tick_font_size
+        assert x2 - x1 > widest, (first, second)
+    legend = [group(root, f"legend-{model}") for model in ("functions", "containers")]
+    rows = {line.get("y1") for g in legend if g is not None for line in g.findall("svg:line", NS)}
+    assert len(rows) == 2  # one entry above the other

@@ -1,5 +1,6 @@
 """The review portal in Chromium with htmx on: the decision log's search and filters, a review
-from comment to approval, who is offered the Approve button, and axe-core on the portal pages."""
+from comment to approval, who is offered the Approve button, verdicts confirmed in a dialog or,
+without JavaScript, on a page, the decision page on a phone, and axe-core on the portal pages."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, User
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
@@ -17,6 +18,7 @@ from decisions.models import Decision
 from decisions.render.context import Snapshot
 from decisions.roles import REVIEWERS_GROUP
 from decisions.services import (
+    TRANSITIONS,
     decision_approve,
     decision_create,
     decision_edit,
@@ -187,11 +189,19 @@ def test_it_takes_a_reviewer_from_search_to_approval(
     _assert_not_reloaded(page, "the comment")
 
     review = _review(page)
-    review.get_by_role("button", name="Request changes").click()  # with no note: refused
-    expect(review.get_by_role("alert")).to_have_text("Say what should change.")
-    expect(review.get_by_label(re.compile("^Note"))).to_be_focused()  # ready to write one
-    review.get_by_label(re.compile("^Note")).fill("Sized for peak; go ahead.")
+    review.get_by_role("button", name="Request changes").click()
+    dialog = page.get_by_role("dialog", name=f"Request changes {billing.adr_id}?")
+    dialog.get_by_role("button", name=f"Request changes {billing.adr_id}").click()  # no reason
+    expect(dialog.get_by_role("alert")).to_have_text("Say what should change.")
+    expect(dialog.get_by_label("Reason (required)")).to_be_focused()  # ready to write one
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    _assert_not_reloaded(page, "the dialog")
+    review.get_by_role("textbox", name=re.compile("^Note")).fill("Sized for peak; go ahead.")
     review.get_by_role("button", name="Approve").click()
+    approve = page.get_by_role("dialog", name=f"Approve {billing.adr_id}?")
+    expect(approve.get_by_label("Note (optional)")).to_have_value("Sized for peak; go ahead.")
+    approve.get_by_role("button", name=f"Approve {billing.adr_id}").click()
 
     expect(page.get_by_test_id("status")).to_have_text("Accepted")
     approval = _timeline(page).locator("li", has_text="rita approved it")
@@ -452,3 +462,140 @@ def test_the_assessments_and_home_pages_fit_a_phone(
     page.goto("/")
     expect(page.get_by_role("heading", name="Architecture decisions")).to_be_visible()
     assert horizontal_overflow(page) == 0
+
+
+VERDICTS = ("Approve", "Request changes", "Reject")
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_decision_page_shows_status_and_review_on_the_first_screen(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision], size: tuple[int, int]
+) -> None:
+    width, height = size
+    anonymous_page.set_viewport_size({"width": width, "height": height})
+    page = _sign_in(anonymous_page, people["rita"])
+    _open_decision(page, log["orders"])
+
+    review = _review(page)
+    for name, item in [
+        ("status", page.get_by_test_id("status")),
+        *(
+            (verdict, review.get_by_role("button", name=verdict, exact=True))
+            for verdict in VERDICTS
+        ),
+    ]:
+        expect(item).to_be_visible()
+        box = item.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, f"{name} is further down"
+    record = page.get_by_role("article", name="Architecture decision record").bounding_box()
+    panel = review.bounding_box()
+    assert record is not None and panel is not None
+    if width >= 992:  # the record beside the review, as before
+        assert record["x"] + record["width"] <= panel["x"] and record["y"] < panel["y"] + 100
+    else:  # the record after it
+        assert record["y"] >= panel["y"] + panel["height"]
+    scroll_width, client_width = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, f"the page scrolls sideways at {width}px"
+    # The scores and costs fit their column: no table hides columns or scrolls inside itself.
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll('.adr table')].map(table => [
+            table.querySelector('th').textContent, table.scrollWidth, table.clientWidth,
+            table.getBoundingClientRect().right])"""
+    )
+    assert len(tables) >= 3
+    for first, scrolled, shown, right in tables:
+        assert scrolled <= shown and right <= client_width, f"the {first!r} table is cut off"
+    assert not (found := serious_violations(page)), f"decision page at {width}px:\n{found}"
+
+
+def test_a_verdict_is_confirmed_in_a_dialog_that_can_be_cancelled(
+    anonymous_page: Page, people: dict[str, User], log: dict[str, Decision]
+) -> None:
+    orders = log["orders"]
+    page = _sign_in(anonymous_page, people["rita"])
+    _open_decision(page, orders)
+    review = _review(page)
+    reject = review.get_by_role("button", name="Reject", exact=True)
+
+    reject.click()
+
+    dialog = page.get_by_role("dialog", name=f"Reject {orders.adr_id}?")
+    expect(dialog).to_contain_text(f"{orders.adr_id} becomes rejected")
+    reason = dialog.get_by_label("Reason (required)")
+    expect(reason).to_be_focused()
+    dialog.get_by_role("button", name=f"Reject {orders.adr_id}").click()  # without a reason
+    expect(dialog.get_by_role("alert")).to_have_text(TRANSITIONS["reject"].reason)
+    expect(reason).to_be_focused()
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    reason.fill("Too little traffic to matter.")
+    page.keyboard.press("Escape")
+
+    expect(dialog).to_be_hidden()
+    expect(reject).to_be_focused()
+    # What was typed is kept in the panel's note, and nothing happened.
+    expect(review.get_by_role("textbox", name=re.compile("^Note"))).to_have_value(
+        "Too little traffic to matter."
+    )
+    expect(page.get_by_test_id("status")).to_have_text("Proposed")
+    orders.refresh_from_db()
+    assert orders.status == Status.PROPOSED and not orders.reviews.exists()
+
+    changes = review.get_by_role("button", name="Request changes", exact=True)
+    changes.click()
+    asked = page.get_by_role("dialog", name=f"Request changes {orders.adr_id}?")
+    expect(asked).to_contain_text(f"{orders.adr_id} goes back to draft")
+    asked.get_by_role("button", name="Cancel").click()
+    expect(asked).to_be_hidden()
+    expect(changes).to_be_focused()
+    orders.refresh_from_db()
+    assert orders.status == Status.PROPOSED
+
+    reject.click()
+    expect(reason).to_have_value("Too little traffic to matter.")
+    dialog.get_by_role("button", name=f"Reject {orders.adr_id}").click()
+
+    expect(page.get_by_test_id("status")).to_have_text("Rejected")
+    expect(page.locator(".alert-success")).to_have_text(f"{orders.adr_id} is now rejected.")
+    orders.refresh_from_db()
+    assert orders.status == Status.REJECTED
+    assert orders.reviews.get().body == "Too little traffic to matter."
+
+
+def test_without_javascript_a_verdict_is_confirmed_on_a_page_of_its_own(
+    browser: Browser, live_server: Any, people: dict[str, User], log: dict[str, Decision]
+) -> None:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = _sign_in(context.new_page(), people["rita"])
+    orders, billing = log["orders"], log["billing"]
+    _open_decision(page, orders)
+
+    _review(page).get_by_role("button", name="Reject", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Reject {orders.adr_id}?")
+    expect(page.get_by_text(f"{orders.adr_id} becomes rejected")).to_be_visible()
+    page.get_by_role("button", name=f"Reject {orders.adr_id}").click()  # without a reason
+    expect(page.get_by_role("alert")).to_have_text(TRANSITIONS["reject"].reason)
+    expect(page.get_by_label("Reason (required)")).to_be_focused()
+    orders.refresh_from_db()
+    assert orders.status == Status.PROPOSED and not orders.reviews.exists()
+    page.get_by_label("Reason (required)").fill("Too little traffic to matter.")
+    page.get_by_role("button", name=f"Reject {orders.adr_id}").click()
+    expect(page.get_by_test_id("status")).to_have_text("Rejected")
+    orders.refresh_from_db()
+    assert orders.status == Status.REJECTED
+
+    _open_decision(page, billing)
+    _review(page).get_by_role("textbox", name=re.compile("^Note")).fill("Fits the platform.")
+    _review(page).get_by_role("button", name="Approve", exact=True).click()
+    expect(page.get_by_label("Note (optional)")).to_have_value("Fits the platform.")
+    page.get_by_role("link", name="Cancel").click()  # back, and nothing happened
+    expect(page.get_by_test_id("status")).to_have_text("Proposed")
+    _review(page).get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_role("button", name=f"Approve {billing.adr_id}").click()
+
+    expect(page.get_by_test_id("status")).to_have_text("Accepted")
+    billing.refresh_from_db()
+    assert billing.status == Status.ACCEPTED
+    context.close()

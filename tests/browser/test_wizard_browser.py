@@ -14,6 +14,7 @@ from advisor.digits import group_digits
 from advisor.framework import Framework, default_framework
 from advisor.framework.schema import Choice, Question, Section
 from advisor.models import Assessment, Team
+from advisor.services import assessment_create, assessment_finish
 from tests.browser.conftest import PASSWORD, serious_violations
 from tests.conftest import BASE_ANSWERS, STEADY_ANSWERS
 
@@ -522,3 +523,33 @@ def test_without_javascript_the_wizard_completes(
     expect(page.get_by_text("at 1,200,000 requests a month")).to_be_attached()
     assert Assessment.objects.get().answers["monthly_requests"] == 1_200_000
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_cost_chart_labels_keep_a_legible_size(
+    page: Page, user: Any, framework: Framework, width: int
+) -> None:
+    assessment = assessment_create(owner=user, name="Order API", team=None, framework=framework)
+    assessment.answers = dict(BASE_ANSWERS)
+    assessment.save()
+    assessment_finish(assessment=assessment, framework=framework)
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(assessment.get_absolute_url())
+
+    page.get_by_text("Cost estimate for every option").click()
+
+    chart = page.get_by_role("img", name=re.compile("^Monthly cost: functions against containers"))
+    expect(chart).to_be_visible()
+    # The size text is drawn at: its font size times the drawing's scale on screen.
+    drawn = chart.evaluate(
+        """svg => [...svg.querySelectorAll('text')].map(text => {
+            const m = text.getScreenCTM(), size = parseFloat(getComputedStyle(text).fontSize);
+            return [text.textContent, size * Math.hypot(m.a, m.b)];
+        })"""
+    )
+    assert len(drawn) >= 10
+    label, smallest = min(drawn, key=lambda pair: pair[1])
+    assert smallest >= 11, f"{label!r} is drawn {smallest:.1f}px high at {width}px wide"
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )

@@ -301,7 +301,7 @@ def _accepted(alice, rita, assessment) -> tuple[Decision, str]:
     Decision.objects.filter(pk=decision.pk).update(decided_on=dt.date(2026, 1, 2))
     response = _client(rita).post(
         reverse("decision_action", args=[decision.number, "approve"]),
-        {"version": "1"},
+        {"version": "1", "confirm": "1"},
         follow=True,
     )
     assert response.redirect_chain[0][1] == 302

@@ -105,15 +105,20 @@ def test_everyone_signed_in_reads_a_proposedmake_decision(people, team, viewer):
 def test_only_reviewers_approve(people, team, viewer, allowed):
     decision = make_decision(people["alice"], team)
     url = reverse("decision_action", args=[decision.number, "approve"])
+    client = _client(people[viewer])
 
-    response = _client(people[viewer]).post(url, {"note": "ok"})
+    asked = client.post(url, {"note": "ok"})
+    response = client.post(url, {"note": "ok", "confirm": "1"})
 
     decision.refresh_from_db()
     if allowed:
+        assert asked.status_code == 200 and "Approve ADR-0001?" in asked.content.decode()
         assert response.status_code == 302
         assert decision.status == Status.ACCEPTED
     else:
-        assert response.status_code == 403
+        # Refused with the reason at once, not asked a question that can only end in a no.
+        assert asked.status_code == response.status_code == 403
+        assert "Approve ADR-0001?" not in asked.content.decode()
         assert decision.status == Status.PROPOSED
         assert b"alert-danger" in response.content
 
@@ -188,7 +193,10 @@ def test_the_timeline_interleaves_transitions_reviews_and_comments(people, team)
     decision = make_decision(people["alice"], team)
     client = _client(people["rita"])
     client.post(reverse("decision_comment", args=[decision.number]), {"body": "First look"})
-    client.post(reverse("decision_action", args=[decision.number, "approve"]), {"note": "Fine"})
+    client.post(
+        reverse("decision_action", args=[decision.number, "approve"]),
+        {"note": "Fine", "confirm": "1"},
+    )
 
     page = client.get(reverse("decision_detail", args=[decision.number])).content.decode()
     timeline = page.split('id="timeline"')[1]
@@ -311,8 +319,13 @@ def test_the_approve_button_posts_the_version_on_screen(people, team):
     )
 
     url = reverse("decision_action", args=[decision.number, "approve"])
-    response = client.post(url, {"note": "Looks right", "version": "1"}, follow=True)
-    htmx = client.post(url, {"note": "", "version": "1"}, headers={"HX-Request": "true"})
+    confirmed = {"confirm": "1"}
+    response = client.post(url, {"note": "Looks right", "version": "1", **confirmed}, follow=True)
+    htmx = client.post(
+        url, {"note": "", "version": "1", **confirmed}, headers={"HX-Request": "true"}
+    )
+    # Asking first checks the version as well: no question about text that was never seen.
+    asked = client.post(url, {"note": "", "version": "1"})
 
     decision.refresh_from_db()
     assert decision.status == Status.PROPOSED and not decision.reviews.exists()
@@ -324,10 +337,11 @@ def test_the_approve_button_posts_the_version_on_screen(people, team):
     assert ">Looks right</textarea>" in page  # the note waits for them, once
     assert ">Looks right</textarea>" not in client.get(decision.get_absolute_url()).content.decode()
     assert htmx.status_code == 200 and htmx["HX-Refresh"] == "true"
-    refused = client.post(url, {"version": "x", "note": "Kept?"})
+    assert asked.status_code == 302 and asked["Location"] == decision.get_absolute_url()
+    refused = client.post(url, {"version": "x", "note": "Kept?", **confirmed})
     assert refused.status_code == 422
     assert ">Kept?</textarea>" in refused.content.decode()  # the typed note survives
-    assert client.post(url, {"version": "2"}).status_code == 302
+    assert client.post(url, {"version": "2", **confirmed}).status_code == 302
 
 
 def test_the_dashboard_shows_what_waits_for_a_reviewer(people, team):
@@ -383,7 +397,7 @@ def test_requesting_changes_without_a_note_is_bad_input_not_forbidden(people, te
     decision = make_decision(people["alice"], team)
     url = reverse("decision_action", args=[decision.number, "request_changes"])
 
-    response = _client(people["rita"]).post(url, {"note": "  ", "version": "1"})
+    response = _client(people["rita"]).post(url, {"note": "  ", "version": "1", "confirm": "1"})
 
     assert response.status_code == 422
     assert "Say what should change." in response.content.decode()
@@ -400,7 +414,7 @@ def test_an_error_message_is_styled_as_one(alice, rita, team):
     Decision.objects.filter(pk=decision.pk).update(version=2)
     response = client.post(
         reverse("decision_action", args=[decision.number, "approve"]),
-        {"version": 1},
+        {"version": 1, "confirm": 1},
         follow=True,
     )
 
