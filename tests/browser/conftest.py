@@ -26,7 +26,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct horse 42"
-BLOCKING_IMPACTS = {"serious", "critical"}
 MISSING_CHROMIUM = (
     f"The browser tests drive Debian's Chromium at {CHROMIUM}, which is missing. "
     "Install it with `apt-get install chromium` (.ci/run does this)."
