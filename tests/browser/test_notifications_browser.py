@@ -16,7 +16,7 @@ from advisor.models import Team
 from decisions.roles import REVIEWERS_GROUP
 from decisions.services import decision_approve
 from notifications.models import Kind, OptOut
-from tests.browser.test_portal_browser import _serious_violations
+from tests.browser.conftest import serious_violations
 from tests.decisions.conftest import make_decision
 
 pytestmark = pytest.mark.browser
@@ -80,13 +80,13 @@ def test_the_settings_page_and_the_review_date_form_pass_axe(
     page.goto("/settings/notifications/")
     page.get_by_role("button", name="Make feed addresses").click()
     expect(page.get_by_text("/feeds/")).to_have_count(1)
-    assert not (found := _serious_violations(page)), f"settings page:\n{found}"
+    assert not (found := serious_violations(page)), f"settings page:\n{found}"
 
     page.goto(decision.get_absolute_url())
     form = page.get_by_role("region", name="Review date")
     form.get_by_label("New review date").fill("2099-06-30")
     form.get_by_label("Why").fill("The platform is frozen until then.")
-    assert not (found := _serious_violations(page)), f"decision page:\n{found}"
+    assert not (found := serious_violations(page)), f"decision page:\n{found}"
     form.get_by_role("button", name="Set review date").click()
 
     expect(page.get_by_text("is now to be reviewed by 30 June 2099")).to_be_visible()
