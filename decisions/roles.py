@@ -84,7 +84,10 @@ def review_by_refusal(decision: Decision, user: User | AnonymousUser) -> str:
         return "Only architecture reviewers can set a decision's review date."
     if decision.status != Decision.Status.ACCEPTED:
         return "Only an accepted decision has a review date to set."
-    return ""
+    # Moving the review date puts off the next review: those who may not review the decision
+    # (its author, anyone who wrote its text or its answers) may not put it off either.
+    assert isinstance(user, User)
+    return review_refusal(decision, user)
 
 
 def reassess_refusal(decision: Decision, user: User) -> str:

@@ -567,6 +567,11 @@ def decision_edit(
     return decision
 
 
+# How far ahead a reviewer may set a review date: far enough for any review plan, not so far
+# that the decision drops out of every reminder.
+LONGEST_REVIEW_WAIT = dt.timedelta(days=5 * 365)
+
+
 @transaction.atomic
 def decision_set_review_by(
     *, decision: Decision, actor: User, review_by: dt.date, note: str
@@ -575,8 +580,14 @@ def decision_set_review_by(
     decision = _locked(decision)
     if refusal := review_by_refusal(decision, actor):
         raise TransitionError(refusal)
-    if review_by < timezone.localdate():
+    today = timezone.localdate()
+    if review_by < today:
         raise MissingInput(f"{review_by:%d %b %Y} has passed; choose today or a later day.")
+    if review_by > today + LONGEST_REVIEW_WAIT:
+        raise MissingInput(
+            f"{review_by:%d %b %Y} is more than five years away; a decision is looked at again "
+            "sooner than that."
+        )
     if not note.strip():
         raise MissingInput("Say why the review date changes.")
     previous = decision.review_by

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -390,7 +391,13 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
     asks_first = action in CONFIRMED_ACTIONS
     if request.method == "GET" and not asks_first:
         return HttpResponseNotAllowed(["POST"])
-    form = ActionForm(request.POST if request.method == "POST" else {})
+    if request.method == "POST":
+        data = request.POST
+    else:
+        # The question carries what the page had (its version and any note); a link never acts.
+        data = request.GET.copy()
+        data.pop("confirm", None)
+    form = ActionForm(data)
     if not form.is_valid():
         typed = request.POST.get("note", "")
         return _refused(request, decision, form.refusal(), status=422, note=typed)
@@ -400,8 +407,13 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
             # Only asked when the answer could be yes: a refusal says why straight away.
             transition_check(decision=decision, actor=request.user, name=action, seen_version=seen)
             if request.htmx:
-                # A button from a page older than the confirmations: open the question instead.
-                return HttpResponseClientRedirect(request.path)
+                # A button from a page older than the confirmations: open the question instead,
+                # still about the version that page showed, with the note typed there.
+                asked = {"version": seen, "note": note} if note else {"version": seen}
+                query = urlencode({k: v for k, v in asked.items() if v is not None})
+                return HttpResponseClientRedirect(
+                    f"{request.path}?{query}" if query else request.path
+                )
             return _confirmation(
                 request, decision, action, note=note, version=seen or decision.version
             )

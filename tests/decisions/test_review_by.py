@@ -120,3 +120,25 @@ def test_a_decision_not_accepted_has_no_review_date_to_set(alice, team, rita):
             note="Early.",
         )
     assert _set(_client(rita), proposed, "2099-01-01").status_code == 403
+
+
+def test_a_reviewer_who_wrote_the_decision_may_not_put_off_its_review(rita, ravi, team):
+    own = decision_approve(decision=make_decision(rita, team, status="proposed"), actor=ravi)
+    before = own.review_by
+
+    response = _set(_client(rita), own, timezone.localdate() + dt.timedelta(days=400))
+
+    assert response.status_code == 403
+    assert "Authors cannot review their own decision." in response.content.decode()
+    assert Decision.objects.get(pk=own.pk).review_by == before
+
+
+def test_a_review_date_more_than_five_years_away_is_refused(accepted, rita):
+    far = timezone.localdate() + dt.timedelta(days=5 * 365 + 1)
+
+    response = _set(_client(rita), accepted, far)
+
+    assert response.status_code == 422
+    assert "more than five years away" in response.content.decode()
+    assert _audit(accepted) == []
+    assert _set(_client(rita), accepted, far - dt.timedelta(days=1)).status_code == 302

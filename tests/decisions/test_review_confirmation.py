@@ -163,7 +163,37 @@ def test_an_htmx_verdict_without_confirmation_opens_the_question(alice, rita, te
         _url(decision, "approve"), {"version": 1}, headers={"HX-Request": "true"}
     )
 
-    assert response["HX-Redirect"] == _url(decision, "approve")
+    assert response["HX-Redirect"] == _url(decision, "approve") + "?version=1"
+    _unchanged(decision, Status.PROPOSED, 1, 0)
+
+
+def test_the_question_opened_from_an_old_page_keeps_its_version_and_note(alice, rita, team):
+    decision = make_decision(alice, team)
+    client = _client(rita)
+    opened = client.post(
+        _url(decision, "approve"),
+        {"version": 1, "note": "Looks <b>right</b>"},
+        headers={"HX-Request": "true"},
+    )
+    question = client.get(opened["HX-Redirect"]).content.decode()
+    # Alice saves version 2 while rita reads the question.
+    Decision.objects.filter(pk=decision.pk).update(version=2)
+    confirmed = client.post(_url(decision, "approve"), {"version": 1, "confirm": "1"}, follow=True)
+
+    assert 'name="version" value="1"' in question
+    assert "Looks &lt;b&gt;right&lt;/b&gt;</textarea>" in question
+    # Confirming what version 1 showed is refused: version 2 has not been read.
+    assert "you were looking at version 1" in confirmed.content.decode()
+    _unchanged(decision, Status.PROPOSED, 1, 0)
+
+
+def test_a_link_with_confirm_in_it_only_asks(alice, rita, team):
+    decision = make_decision(alice, team)
+
+    response = _client(rita).get(_url(decision, "reject"), {"confirm": "1", "note": "No."})
+
+    assert response.status_code == 200
+    assert "Reason (required)" in response.content.decode()
     _unchanged(decision, Status.PROPOSED, 1, 0)
 
 
