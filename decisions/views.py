@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
@@ -391,11 +391,10 @@ def decision_action(request: Request, number: int, action: str) -> HttpResponse:
     asks_first = action in CONFIRMED_ACTIONS
     if request.method == "GET" and not asks_first:
         return HttpResponseNotAllowed(["POST"])
-    if request.method == "POST":
-        data = request.POST
-    else:
-        # The question carries what the page had (its version and any note); a link never acts.
-        data = request.GET.copy()
+    # A GET asks the question about what the page had (its version and any note); a link never
+    # acts, whatever it says.
+    data: QueryDict = request.POST if request.method == "POST" else request.GET.copy()
+    if request.method == "GET":
         data.pop("confirm", None)
     form = ActionForm(data)
     if not form.is_valid():
