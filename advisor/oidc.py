@@ -226,6 +226,12 @@ class SignInCallback(OIDCAuthenticationCallbackView):
         if issuer is not None and issuer != settings.OIDC_ISSUER:
             logger.warning("single sign-on refused: the response names issuer %r", issuer)
             return self.login_failure()
+        # The library signs the person out on any error response; only one to a sign-in this
+        # session started may, or a link on another site could sign people out.
+        if request.GET.get("error") and request.GET.get("state") not in request.session.get(
+            "oidc_states", {}
+        ):
+            return HttpResponseRedirect(_login_url(request))
         try:
             response: HttpResponse = super().get(request)
         except SignInRefused as refusal:

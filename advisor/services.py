@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -144,6 +144,9 @@ NO_USABLE_NAME = (
     "@.+-_ only, at most 150 characters). Ask an administrator."
 )
 NO_SUBJECT = "{provider} did not say who you are (no usable sub claim). Ask an administrator."
+SIGNED_IN_MEANWHILE = (
+    "An account named {username} was made here while you were signing in. Please try again."
+)
 ACCOUNT_DISABLED = "This account is switched off here. Ask an administrator."
 BAD_GROUPS = "{provider} sent the {claim} claim as something other than a list of names."
 
@@ -160,8 +163,9 @@ def _max_length(model: type[Model], field_name: str) -> int:
 
 def _username_for(claims: Mapping[str, Any], subject: str) -> str:
     """The configured claim, or the subject when the provider sends none; refused when it
-    would not be a valid Django username."""
-    username = _claim_text(claims, settings.OIDC_USERNAME_CLAIM) or subject
+    would not be a valid Django username. Normalised (NFKC) as create_user would store it, so
+    the check for a taken name sees a look-alike such as a full-width letter."""
+    username = User.normalize_username(_claim_text(claims, settings.OIDC_USERNAME_CLAIM) or subject)
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
@@ -191,14 +195,18 @@ def _groups_in(claims: Mapping[str, Any]) -> set[str]:
 
 
 def _profile_update(user: User, claims: Mapping[str, Any]) -> list[str]:
-    """Copy the name and e-mail address the provider sends; what does not fit is left as it was."""
+    """Copy the name and e-mail address the provider sends; what does not fit is left as it was,
+    and so is the address when the provider says it has not verified it (notifications go there)."""
     changed = []
+    email_verified = claims.get("email_verified") is not False
     for field, claim in (
         ("email", "email"),
         ("first_name", "given_name"),
         ("last_name", "family_name"),
     ):
         value = _claim_text(claims, claim)
+        if field == "email" and not email_verified:
+            continue
         if field == "email" and value:
             try:
                 validate_email(value)
@@ -287,8 +295,21 @@ def sso_sign_in(*, issuer: str, claims: Mapping[str, Any]) -> User:
             raise SignInRefused(
                 NAME_TAKEN.format(username=username, provider=settings.OIDC_PROVIDER_NAME)
             )
-        user = User.objects.create_user(username=username)
-        SingleSignOnIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+        try:
+            # Two first sign-ins at once (the same person in two tabs, or two people with one
+            # name) can both pass the check; the second is told to try again, which then signs
+            # in or names the clash, instead of a server error.
+            with transaction.atomic():
+                user = User.objects.create_user(username=username)
+                SingleSignOnIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+        except IntegrityError:
+            logger.warning(
+                "single sign-on refused: %r (subject %r at %s) was taken meanwhile",
+                username,
+                subject,
+                issuer,
+            )
+            raise SignInRefused(SIGNED_IN_MEANWHILE.format(username=username)) from None
         logger.info("single sign-on made the account %r for subject %r", username, subject)
     if changed := _profile_update(user, claims):
         user.save(update_fields=changed)

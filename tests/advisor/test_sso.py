@@ -194,6 +194,20 @@ def test_it_refuses_a_response_naming_another_issuer(sso, live_server):
     assert _signed_in_user(browser) is None
 
 
+@pytest.mark.parametrize(
+    "query", [{"error": "access_denied"}, {"error": "access_denied", "state": "guessed" * 6}]
+)
+def test_an_error_response_it_did_not_ask_for_signs_nobody_out(sso, live_server, query):
+    # A link (an image, say) on another site to the callback must not end the session here.
+    sso.steer(accounts={"dana": DANA})
+    browser, _ = _sign_in(live_server.url, "dana")
+
+    page = browser.get(f"{live_server.url}{CALLBACK}?{urlencode(query)}", timeout=10)
+
+    assert urlsplit(page.url).path == "/accounts/login/"
+    assert _signed_in_user(browser) == User.objects.get(username="dana")
+
+
 def test_it_goes_back_only_to_this_site(sso, live_server):
     sso.steer(accounts={"dana": DANA})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from advisor.models import SingleSignOnIdentity, Team
@@ -40,6 +41,34 @@ def test_it_refuses_claims_it_cannot_name_an_account_after(claims):
         sso_sign_in(issuer=ISSUER, claims=claims)
 
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("local_name", ["alice", "Alice"])
+def test_it_refuses_a_look_alike_of_an_account_made_by_hand(local_name):
+    # A full-width "Ａ" becomes "A" when the account is made (NFKC), so the check must compare
+    # the name as it would be stored.
+    local = User.objects.create_user(username=local_name)
+
+    with pytest.raises(SignInRefused, match="An account named Alice"):
+        sso_sign_in(issuer=ISSUER, claims={"sub": "s-1", "preferred_username": "\uff21lice"})
+
+    assert User.objects.get() == local
+    assert not SingleSignOnIdentity.objects.exists()
+
+
+def test_it_refuses_a_name_taken_between_its_check_and_the_new_account():
+    def take_the_name_first(sender, instance, **kwargs):
+        pre_save.disconnect(take_the_name_first, sender=User)
+        User.objects.create_user(username=instance.username)
+
+    pre_save.connect(take_the_name_first, sender=User)
+    try:
+        with pytest.raises(SignInRefused, match="made here while you were signing in"):
+            sso_sign_in(issuer=ISSUER, claims={"sub": "s-1", "preferred_username": "dana"})
+    finally:
+        pre_save.disconnect(take_the_name_first, sender=User)
+
+    assert not SingleSignOnIdentity.objects.exists()
 
 
 @pytest.mark.parametrize("groups", [{"architects": True}, [["architects"]], 7])
@@ -105,6 +134,20 @@ def test_it_keeps_an_address_that_is_not_one_out():
     )
 
     assert (user.email, user.first_name) == ("", "Dana")
+
+
+def test_it_copies_only_an_address_the_provider_has_not_said_is_unverified():
+    claims = {"sub": "s-1", "email": "dana@example.org", "email_verified": False}
+    user = sso_sign_in(issuer=ISSUER, claims=claims)
+    assert user.email == ""
+
+    sso_sign_in(issuer=ISSUER, claims={**claims, "email_verified": True})
+    user.refresh_from_db()
+    assert user.email == "dana@example.org"
+
+    sso_sign_in(issuer=ISSUER, claims={**claims, "email": "mallory@example.net"})
+    user.refresh_from_db()
+    assert user.email == "dana@example.org"
 
 
 def test_password_sign_in_still_pauses_after_wrong_passwords_beside_sso(client, settings):
