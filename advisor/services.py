@@ -198,7 +198,8 @@ def _profile_update(user: User, claims: Mapping[str, Any]) -> list[str]:
     """Copy the name and e-mail address the provider sends; what does not fit is left as it was,
     and so is the address when the provider says it has not verified it (notifications go there)."""
     changed = []
-    email_verified = claims.get("email_verified") is not False
+    # Some providers send the flag as the string "false".
+    email_verified = str(claims.get("email_verified", "")).lower() != "false"
     for field, claim in (
         ("email", "email"),
         ("first_name", "given_name"),

@@ -149,6 +149,12 @@ def test_it_copies_only_an_address_the_provider_has_not_said_is_unverified():
     user.refresh_from_db()
     assert user.email == "dana@example.org"
 
+    # As a string, the way some providers send it.
+    unverified = {**claims, "email": "mallory@example.net", "email_verified": "false"}
+    sso_sign_in(issuer=ISSUER, claims=unverified)
+    user.refresh_from_db()
+    assert user.email == "dana@example.org"
+
 
 def test_password_sign_in_still_pauses_after_wrong_passwords_beside_sso(client, settings):
     settings.AXES_FAILURE_LIMIT = 2
