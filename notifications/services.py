@@ -27,7 +27,15 @@ from notifications.messages import (
     review_due_message,
     transition_message,
 )
-from notifications.models import Channel, Delivery, FeedToken, Kind, OptOut, ReviewReminder
+from notifications.models import (
+    Channel,
+    Delivery,
+    FeedToken,
+    Kind,
+    OptOut,
+    ReviewReminder,
+    token_digest,
+)
 from notifications.selectors import decision_reviewers, decision_team, recipients, reminders_due
 from notifications.tasks import deliver, send_review_reminders_daily
 
@@ -182,10 +190,13 @@ def notification_kinds_set(*, user: User, enabled: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def feed_token_create(*, user: User) -> FeedToken:
-    """A new feed token for the person; the one they had stops working at once."""
+def feed_token_create(*, user: User) -> str:
+    """A new feed token for the person, returned to be shown once: only its digest is kept.
+    The one they had stops working at once."""
+    token = secrets.token_urlsafe(32)
     FeedToken.objects.filter(user=user).delete()
-    return FeedToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+    FeedToken.objects.create(user=user, digest=token_digest(token))
+    return token
 
 
 @transaction.atomic
