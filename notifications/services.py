@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -150,33 +151,62 @@ def comment_notify(*, comment_id: int) -> list[Delivery]:
 def review_reminders_send(*, today: dt.date) -> list[ReviewReminder]:
     """Tell each team about its accepted decisions due for review, once per decision and review
     date; a decision whose date has moved since is reminded again. Each decision is settled in a
-    transaction of its own, so two runs at once remind it once."""
+    transaction of its own, so two runs at once remind it once, and one that fails is logged,
+    left to the next run and does not keep the others from their reminders."""
     sent: list[ReviewReminder] = []
     for decision in reminders_due(today):
         assert decision.review_by is not None  # reminders_due only finds dated decisions
-        with transaction.atomic():
-            reminder, created = ReviewReminder.objects.get_or_create(
-                decision=decision, review_by=decision.review_by
-            )
-            if not created:
-                continue
-            message = review_due_message(decision, decision.review_by, today)
-            people = recipients(Kind.REVIEW_DUE, decision_team(decision), None)
-            notification_send(message=message, people=people, reason=_team_reason(decision))
+        try:
+            with transaction.atomic():
+                reminder, created = ReviewReminder.objects.get_or_create(
+                    decision=decision, review_by=decision.review_by
+                )
+                if not created:
+                    continue
+                message = review_due_message(decision, decision.review_by, today)
+                people = recipients(Kind.REVIEW_DUE, decision_team(decision), None)
+                notification_send(message=message, people=people, reason=_team_reason(decision))
+        except Exception:
+            logger.exception("Review reminder not sent", extra={"decision": decision.pk})
+            continue
         sent.append(reminder)
     return sent
 
 
-def daily_reminders_schedule(*, after: dt.datetime) -> bool:
-    """Queue the daily reminder task to run at `after`, unless one is queued already (so
-    starting the schedule twice does not remind twice a day). False when one was there."""
+@transaction.atomic
+def review_reminders_mark_sent(*, today: dt.date, before: dt.date) -> list[ReviewReminder]:
+    """Record the reminders due today for review dates before `before` as given, sending
+    nothing. For the first run on a log whose accepted decisions are long overdue (their review
+    dates were filled in from their snapshots), which would otherwise remind of all at once."""
+    marked: list[ReviewReminder] = []
+    for decision in reminders_due(today).filter(review_by__lt=before):
+        assert decision.review_by is not None  # reminders_due only finds dated decisions
+        reminder, _ = ReviewReminder.objects.get_or_create(
+            decision=decision, review_by=decision.review_by
+        )
+        marked.append(reminder)
+    return marked
+
+
+def next_run(at: dt.time, now: dt.datetime) -> dt.datetime:
+    """The next moment after `now` the clock reads `at`, in the portal's time zone."""
+    local = timezone.localtime(now)
+    when = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return when if when > local else when + dt.timedelta(days=1)
+
+
+def daily_reminders_schedule(*, at: dt.time) -> dt.datetime | None:
+    """Queue the daily reminder task for the next time the clock reads `at`, unless one is
+    queued already (so starting the schedule twice does not remind twice a day). Returns when
+    it will run, or None when one was there."""
     waiting = DBTaskResult.objects.filter(
         task_path=send_review_reminders_daily.module_path, status=TaskResultStatus.READY
     )
     if waiting.exists():
-        return False
-    send_review_reminders_daily.using(run_after=after).enqueue()
-    return True
+        return None
+    when = next_run(at, timezone.now())
+    send_review_reminders_daily.using(run_after=when).enqueue(at.strftime("%H:%M"))
+    return when
 
 
 @transaction.atomic
