@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -57,6 +59,21 @@ WEBHOOK_KINDS = frozenset({Kind.PROPOSED, Kind.ACCEPTED, Kind.REJECTED, Kind.REV
 REVIEWER_REASON = "you are an architecture reviewer"
 
 
+# True while notifications_paused() is in force.
+_paused: ContextVar[bool] = ContextVar("notifications_paused", default=False)
+
+
+@contextmanager
+def notifications_paused() -> Iterator[None]:
+    """Changes made inside tell nobody: for data that is not real work, such as the demo,
+    whose made-up proposals must not reach people's mail or the team's chat."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def _team_reason(decision: Decision) -> str:
     if decision.team is not None:
         return f"you are in the team {decision.team.name}"
@@ -78,12 +95,15 @@ def _after_commit(work: Callable[[], object], event: str) -> None:
 
 def after_audit(entry: AuditEntry) -> None:
     """Called for every audit entry: queues the notifications of the transitions that have any."""
-    if (entry.action, entry.to_status) in EVENTS:
+    # Checked now, not when the work runs: that is after the commit, outside the pause.
+    if (entry.action, entry.to_status) in EVENTS and not _paused.get():
         entry_id = entry.pk
         _after_commit(lambda: audit_entry_notify(entry_id=entry_id), entry.action)
 
 
 def after_comment(comment: Comment) -> None:
+    if _paused.get():
+        return
     comment_id = comment.pk
     _after_commit(lambda: comment_notify(comment_id=comment_id), "comment")
 
