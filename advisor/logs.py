@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,14 @@ from gunicorn.glogging import Logger
 
 # Attributes every LogRecord has; anything else on a record was passed as `extra`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# A feed's address holds the secret that opens it (notifications/urls.py): whoever reads the
+# log must not be able to read the feed.
+_FEED_TOKEN = re.compile(r"(/feeds/)[^/\s]+")
+
+
+def redacted(path: str) -> str:
+    """The path (or a message quoting one) with the token of a feed address left out."""
+    return _FEED_TOKEN.sub(r"\1…", path)
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,12 +28,13 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            # Django's "Not Found: <path>" quotes the path in the message itself.
+            "message": redacted(record.getMessage()),
         }
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):
             entry["method"] = getattr(request, "method", "")
-            entry["path"] = request.path
+            entry["path"] = redacted(request.path)
         status = getattr(record, "status_code", None)
         if status is not None:
             entry["status"] = status
@@ -48,7 +58,7 @@ class GunicornJsonLogger(Logger):
             "level": "INFO",
             "logger": "gunicorn.access",
             "method": environ.get("REQUEST_METHOD", ""),
-            "path": environ.get("PATH_INFO", ""),
+            "path": redacted(environ.get("PATH_INFO", "")),
             "status": getattr(resp, "status_code", None),
             "bytes": getattr(resp, "sent", None),
             "ms": round(request_time.total_seconds() * 1000, 1),

@@ -5,6 +5,7 @@ the chat text escapes the characters Slack and Teams read as markup."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,10 +41,18 @@ def site_link(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# What Markdown reads as links, emphasis, code, headings or tables. Teams renders a webhook's
+# text as Markdown, so a title such as "[Pay here](https://evil)" would become a link.
+_CHAT_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
 def chat_escape(text: str) -> str:
     """Slack reads <...> as links and mentions and & as the start of an entity; Teams renders
-    the same entities as the characters, so both show the text as it was typed."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    the same entities as the characters, so both show the text as it was typed. Markdown's
+    characters get a backslash, which Teams hides; Slack shows it, a small price for a link
+    nobody can disguise. None of these characters is in the portal's own sentences."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _CHAT_MARKDOWN.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True)

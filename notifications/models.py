@@ -3,6 +3,8 @@ send, the review reminders already given, and the tokens behind private feeds.""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 
@@ -98,14 +100,21 @@ class ReviewReminder(models.Model):
         return f"{self.decision_id} due {self.review_by}"
 
 
+def token_digest(token: str) -> str:
+    """What is stored of a feed token: its SHA-256, so a copy of the database (a backup, a
+    read-only role) opens no feed. The token is long and random, so no salt is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class FeedToken(models.Model):
     """The secret in a person's feed addresses: feed readers cannot sign in, so the address
-    itself says whose view of the log to show. Regenerating replaces it; revoking deletes it."""
+    itself says whose view of the log to show. Only its digest is kept; the token is shown to
+    its owner once, when made. Regenerating replaces it; revoking deletes it."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
     )
-    token = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

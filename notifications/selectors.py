@@ -11,7 +11,7 @@ from advisor.models import Team
 from decisions.models import Decision
 from decisions.roles import REVIEWERS_GROUP, review_refusal
 from decisions.selectors import decisions_due_for_review, decisions_visible_to
-from notifications.models import FeedToken, Kind, OptOut, ReviewReminder
+from notifications.models import FeedToken, Kind, OptOut, ReviewReminder, token_digest
 
 # A team is reminded of an accepted decision once its review date is this close, or past; once
 # per decision and review date (ReviewReminder).
@@ -70,7 +70,9 @@ def reminders_due(today: dt.date) -> QuerySet[Decision]:
 def feed_owner(token: str) -> User | None:
     """Whose feed this token opens, or None for a token revoked, replaced or never made."""
     found = (
-        FeedToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+        FeedToken.objects.select_related("user")
+        .filter(digest=token_digest(token), user__is_active=True)
+        .first()
     )
     return found.user if found is not None else None
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -27,7 +30,15 @@ from notifications.messages import (
     review_due_message,
     transition_message,
 )
-from notifications.models import Channel, Delivery, FeedToken, Kind, OptOut, ReviewReminder
+from notifications.models import (
+    Channel,
+    Delivery,
+    FeedToken,
+    Kind,
+    OptOut,
+    ReviewReminder,
+    token_digest,
+)
 from notifications.selectors import decision_reviewers, decision_team, recipients, reminders_due
 from notifications.tasks import deliver, send_review_reminders_daily
 
@@ -46,6 +57,21 @@ EVENTS: dict[tuple[str, str], str] = {
 # The chat channel hears what everyone in the portal may see: no drafts, no comments.
 WEBHOOK_KINDS = frozenset({Kind.PROPOSED, Kind.ACCEPTED, Kind.REJECTED, Kind.REVIEW_DUE})
 REVIEWER_REASON = "you are an architecture reviewer"
+
+
+# True while notifications_paused() is in force.
+_paused: ContextVar[bool] = ContextVar("notifications_paused", default=False)
+
+
+@contextmanager
+def notifications_paused() -> Iterator[None]:
+    """Changes made inside tell nobody: for data that is not real work, such as the demo,
+    whose made-up proposals must not reach people's mail or the team's chat."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 def _team_reason(decision: Decision) -> str:
@@ -69,12 +95,15 @@ def _after_commit(work: Callable[[], object], event: str) -> None:
 
 def after_audit(entry: AuditEntry) -> None:
     """Called for every audit entry: queues the notifications of the transitions that have any."""
-    if (entry.action, entry.to_status) in EVENTS:
+    # Checked now, not when the work runs: that is after the commit, outside the pause.
+    if (entry.action, entry.to_status) in EVENTS and not _paused.get():
         entry_id = entry.pk
         _after_commit(lambda: audit_entry_notify(entry_id=entry_id), entry.action)
 
 
 def after_comment(comment: Comment) -> None:
+    if _paused.get():
+        return
     comment_id = comment.pk
     _after_commit(lambda: comment_notify(comment_id=comment_id), "comment")
 
@@ -142,33 +171,62 @@ def comment_notify(*, comment_id: int) -> list[Delivery]:
 def review_reminders_send(*, today: dt.date) -> list[ReviewReminder]:
     """Tell each team about its accepted decisions due for review, once per decision and review
     date; a decision whose date has moved since is reminded again. Each decision is settled in a
-    transaction of its own, so two runs at once remind it once."""
+    transaction of its own, so two runs at once remind it once, and one that fails is logged,
+    left to the next run and does not keep the others from their reminders."""
     sent: list[ReviewReminder] = []
     for decision in reminders_due(today):
         assert decision.review_by is not None  # reminders_due only finds dated decisions
-        with transaction.atomic():
-            reminder, created = ReviewReminder.objects.get_or_create(
-                decision=decision, review_by=decision.review_by
-            )
-            if not created:
-                continue
-            message = review_due_message(decision, decision.review_by, today)
-            people = recipients(Kind.REVIEW_DUE, decision_team(decision), None)
-            notification_send(message=message, people=people, reason=_team_reason(decision))
+        try:
+            with transaction.atomic():
+                reminder, created = ReviewReminder.objects.get_or_create(
+                    decision=decision, review_by=decision.review_by
+                )
+                if not created:
+                    continue
+                message = review_due_message(decision, decision.review_by, today)
+                people = recipients(Kind.REVIEW_DUE, decision_team(decision), None)
+                notification_send(message=message, people=people, reason=_team_reason(decision))
+        except Exception:
+            logger.exception("Review reminder not sent", extra={"decision": decision.pk})
+            continue
         sent.append(reminder)
     return sent
 
 
-def daily_reminders_schedule(*, after: dt.datetime) -> bool:
-    """Queue the daily reminder task to run at `after`, unless one is queued already (so
-    starting the schedule twice does not remind twice a day). False when one was there."""
+@transaction.atomic
+def review_reminders_mark_sent(*, today: dt.date, before: dt.date) -> list[ReviewReminder]:
+    """Record the reminders due today for review dates before `before` as given, sending
+    nothing. For the first run on a log whose accepted decisions are long overdue (their review
+    dates were filled in from their snapshots), which would otherwise remind of all at once."""
+    marked: list[ReviewReminder] = []
+    for decision in reminders_due(today).filter(review_by__lt=before):
+        assert decision.review_by is not None  # reminders_due only finds dated decisions
+        reminder, _ = ReviewReminder.objects.get_or_create(
+            decision=decision, review_by=decision.review_by
+        )
+        marked.append(reminder)
+    return marked
+
+
+def next_run(at: dt.time, now: dt.datetime) -> dt.datetime:
+    """The next moment after `now` the clock reads `at`, in the portal's time zone."""
+    local = timezone.localtime(now)
+    when = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return when if when > local else when + dt.timedelta(days=1)
+
+
+def daily_reminders_schedule(*, at: dt.time) -> dt.datetime | None:
+    """Queue the daily reminder task for the next time the clock reads `at`, unless one is
+    queued already (so starting the schedule twice does not remind twice a day). Returns when
+    it will run, or None when one was there."""
     waiting = DBTaskResult.objects.filter(
         task_path=send_review_reminders_daily.module_path, status=TaskResultStatus.READY
     )
     if waiting.exists():
-        return False
-    send_review_reminders_daily.using(run_after=after).enqueue()
-    return True
+        return None
+    when = next_run(at, timezone.now())
+    send_review_reminders_daily.using(run_after=when).enqueue(at.strftime("%H:%M"))
+    return when
 
 
 @transaction.atomic
@@ -182,10 +240,13 @@ def notification_kinds_set(*, user: User, enabled: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def feed_token_create(*, user: User) -> FeedToken:
-    """A new feed token for the person; the one they had stops working at once."""
+def feed_token_create(*, user: User) -> str:
+    """A new feed token for the person, returned to be shown once: only its digest is kept.
+    The one they had stops working at once."""
+    token = secrets.token_urlsafe(32)
     FeedToken.objects.filter(user=user).delete()
-    return FeedToken.objects.create(user=user, token=secrets.token_urlsafe(32))
+    FeedToken.objects.create(user=user, digest=token_digest(token))
+    return token
 
 
 @transaction.atomic

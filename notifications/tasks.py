@@ -71,11 +71,14 @@ def deliver(delivery_id: int) -> str:
 
 
 @task()
-def send_review_reminders_daily() -> int:
+def send_review_reminders_daily(at: str) -> int:
     """The reminders of `manage.py send_review_reminders`, for installations without a
-    scheduler: run them, then queue this task again for the same time tomorrow."""
+    scheduler: run them, then queue this task again for the next time the clock reads `at`
+    (HH:MM). The next run is queued whatever happens to this one, so one failure never ends the
+    schedule, and from the time of day rather than from now, so a late run does not drift."""
     from notifications.services import daily_reminders_schedule, review_reminders_send
 
-    sent = review_reminders_send(today=timezone.localdate())
-    daily_reminders_schedule(after=timezone.now() + dt.timedelta(days=1))
-    return len(sent)
+    try:
+        return len(review_reminders_send(today=timezone.localdate()))
+    finally:
+        daily_reminders_schedule(at=dt.time.fromisoformat(at))

@@ -10,9 +10,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from advisor.models import Team
 from notifications.forms import KindsForm
-from notifications.models import FeedToken
+from notifications.models import FeedToken, token_digest
 from notifications.selectors import kinds_enabled
 from notifications.services import feed_token_create, feed_token_revoke, notification_kinds_set
+
+# Where a new feed token waits, between making it and the page that shows it once.
+NEW_TOKEN_KEY = "new_feed_token"
 
 
 class Request(HttpRequest):
@@ -22,7 +25,8 @@ class Request(HttpRequest):
 @require_http_methods(["GET", "POST"])
 @login_required
 def notification_settings(request: Request) -> HttpResponse:
-    """Which notifications the person gets, and the addresses of their private feeds."""
+    """Which notifications the person gets, and their private feeds: the addresses only right
+    after they are made, since only the token's digest is kept."""
     if request.method == "POST":
         form = KindsForm(request.POST)
         if form.is_valid():
@@ -32,12 +36,13 @@ def notification_settings(request: Request) -> HttpResponse:
     else:
         form = KindsForm(initial={"kinds": kinds_enabled(request.user)})
     token = FeedToken.objects.filter(user=request.user).first()
+    new_token = request.session.pop(NEW_TOKEN_KEY, "")
     feeds: list[tuple[str, str]] = []
-    if token is not None:
-        url = reverse("decisions_feed", args=[token.token])
+    if token is not None and new_token and token_digest(new_token) == token.digest:
+        url = reverse("decisions_feed", args=[new_token])
         feeds.append(("Every decision you can see", request.build_absolute_uri(url)))
         for team in Team.objects.filter(members=request.user):
-            url = reverse("team_decisions_feed", args=[token.token, team.slug])
+            url = reverse("team_decisions_feed", args=[new_token, team.slug])
             feeds.append((f"Decisions of {team.name}", request.build_absolute_uri(url)))
     context = {"form": form, "token": token, "feeds": feeds}
     status = 422 if form.errors else 200
@@ -48,7 +53,7 @@ def notification_settings(request: Request) -> HttpResponse:
 @login_required
 def feed_token_create_view(request: Request) -> HttpResponse:
     had_one = FeedToken.objects.filter(user=request.user).exists()
-    feed_token_create(user=request.user)
+    request.session[NEW_TOKEN_KEY] = feed_token_create(user=request.user)
     if had_one:
         messages.success(request, "Your feeds have new addresses; the old ones no longer work.")
     else:
@@ -59,6 +64,7 @@ def feed_token_create_view(request: Request) -> HttpResponse:
 @require_POST
 @login_required
 def feed_token_revoke_view(request: Request) -> HttpResponse:
+    request.session.pop(NEW_TOKEN_KEY, None)
     if feed_token_revoke(user=request.user):
         messages.success(request, "Your feed addresses no longer work.")
     return redirect(f"{reverse('notification_settings')}#feeds")

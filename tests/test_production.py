@@ -250,3 +250,32 @@ def test_the_access_log_is_one_json_object_a_line_whatever_the_path_holds(capsys
     assert len(lines) == 1
     entry = json.loads(lines[0])
     assert entry["path"] == '/a\n{"forged": 1}\x00' and entry["status"] == 404
+
+
+@pytest.mark.django_db
+def test_neither_log_shows_the_secret_in_a_feed_address(caplog, capsys):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from advisor.logs import GunicornJsonLogger, JsonFormatter
+
+    secret = "s3cret-feed-token"
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert Client().get(f"/feeds/{secret}/decisions.atom").status_code == 404
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    request_line = JsonFormatter().format(record)
+
+    config = Config()
+    config.set("accesslog", "-")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": f"/feeds/{secret}/teams/payments.atom"}
+    GunicornJsonLogger(config).access(
+        SimpleNamespace(status_code=200, sent=10), None, environ, dt.timedelta(milliseconds=3)
+    )
+    access_line = capsys.readouterr().out.strip()
+
+    assert secret not in request_line and secret not in access_line
+    assert json.loads(request_line)["path"] == "/feeds/…/decisions.atom"
+    assert json.loads(request_line)["message"] == "Not Found: /feeds/…/decisions.atom"
+    assert json.loads(access_line)["path"] == "/feeds/…/teams/payments.atom"

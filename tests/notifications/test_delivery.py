@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from markdown_it import MarkdownIt
 
 from decisions.models import Decision
 from decisions.services import decision_comment, decision_request_changes
@@ -122,6 +123,19 @@ def test_the_chat_webhook_hears_of_proposals_and_decisions_as_json(mail, webhook
     # The record shows the webhook's host, never the secret in its path.
     hook = Delivery.objects.get(channel=Channel.WEBHOOK)
     assert (hook.address, hook.recipient, hook.attempts) == ("127.0.0.1", None, 1)
+
+
+def test_markdown_in_a_title_reaches_the_chat_as_text_never_as_a_link(mail, webhook, alice):
+    title = "[Pay here](https://evil.example) *now* `x` _y_ \\ # done"
+    make_decision(alice, alice.teams.get(), status="proposed", title=title)
+    run_worker()
+
+    [post] = webhook.posts
+    first_line = post.json["text"].splitlines()[0]
+    # Teams renders the text as Markdown: rendered, the title is the characters as typed.
+    rendered = MarkdownIt("commonmark").renderInline(first_line)
+    assert "<a" not in rendered and "<em>" not in rendered and "<code>" not in rendered
+    assert f"ADR-0001 “{title}”" in rendered.replace("&quot;", '"')
 
 
 def test_the_webhook_follows_a_redirect_on_its_own_host_and_no_other(

@@ -3,9 +3,13 @@ hostile titles, and stop working when the token is revoked or replaced."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
@@ -25,10 +29,12 @@ def _client(user) -> Client:
     return client
 
 
-def _token(user) -> str:
-    """The feed token made the way a person makes it: on the settings page."""
-    assert _client(user).post(reverse("feed_token_create")).status_code == 302
-    return FeedToken.objects.get(user=user).token
+def _token(user, client: Client | None = None) -> str:
+    """The feed token made the way a person makes it, and read from the settings page that
+    shows it once."""
+    page = (client or _client(user)).post(reverse("feed_token_create"), follow=True)
+    [token] = set(re.findall(r"/feeds/([^/]+)/decisions\.atom", page.content.decode()))
+    return token
 
 
 def _entries(response) -> dict[str, ET.Element]:
@@ -44,16 +50,22 @@ def _feed(token: str, team: str | None = None):
     return Client().get(reverse("team_decisions_feed", args=[token, team]))
 
 
-def test_the_settings_page_shows_the_feed_addresses_once_made(alice, team):
+def test_the_settings_page_shows_the_feed_addresses_once_when_made(alice, team):
     client = _client(alice)
     before = client.get(reverse("notification_settings")).content.decode()
     assert "Make feed addresses" in before and "/feeds/" not in before
 
-    token = _token(alice)
-    page = client.get(reverse("notification_settings")).content.decode()
+    made = client.post(reverse("feed_token_create"), follow=True).content.decode()
+    [token] = set(re.findall(r"/feeds/([^/]+)/decisions\.atom", made))
+    assert f"http://testserver/feeds/{token}/decisions.atom" in made
+    assert f"http://testserver/feeds/{token}/teams/payments.atom" in made
+    assert "only this once" in made
 
-    assert f"http://testserver/feeds/{token}/decisions.atom" in page
-    assert f"http://testserver/feeds/{token}/teams/payments.atom" in page
+    # Afterwards the page says the feeds are on and offers new addresses, never the old ones.
+    later = client.get(reverse("notification_settings")).content.decode()
+    assert token not in later and "/feeds/" not in later
+    assert "Your feeds are on" in later and "Make new addresses" in later
+    assert _feed(token).status_code == 200
     home = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("notification_settings")}"' in home
 
@@ -90,18 +102,18 @@ def test_a_feed_shows_only_what_its_owner_may_see(alice, bob, charlie, team):
     assert set(_entries(_feed(_token(charlie)))) == {"ADR-0001: Proposed", "ADR-0003: Search draft"}
     # Another team's feed is that team's decisions, still as its reader may see them.
     assert set(_entries(_feed(_token(charlie), "payments"))) == {"ADR-0001: Proposed"}
-    assert set(_entries(_feed(FeedToken.objects.get(user=bob).token, "search"))) == set()
-    assert _feed(FeedToken.objects.get(user=bob).token, "nobody").status_code == 404
+    bobs = _token(bob)
+    assert set(_entries(_feed(bobs, "search"))) == set()
+    assert _feed(bobs, "nobody").status_code == 404
 
 
 def test_a_revoked_or_replaced_token_gets_404(alice, team):
     make_decision(alice, team)
     client = _client(alice)
-    first = _token(alice)
+    first = _token(alice, client)
     assert _feed(first).status_code == 200
 
-    client.post(reverse("feed_token_create"))
-    second = FeedToken.objects.get(user=alice).token
+    second = _token(alice, client)
     assert second != first
     assert (_feed(first).status_code, _feed(second).status_code) == (404, 200)
     assert _feed(first, "payments").status_code == 404
@@ -137,3 +149,38 @@ def test_the_newest_change_comes_first(alice, team):
     first.save()  # bumps updated_at
 
     assert list(_entries(_feed(_token(alice)))) == ["ADR-0001: First, edited", "ADR-0002: Second"]
+
+
+def test_only_the_digest_of_a_token_is_stored(alice, team):
+    token = _token(alice)
+
+    [stored] = FeedToken.objects.filter(user=alice).values_list("digest", flat=True)
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM notifications_feedtoken")
+        assert token not in repr(cursor.fetchall())
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_stored_before_digests_keeps_its_feed_working(alice, team):
+    make_decision(alice, team)
+    apps = _migrate([("notifications", "0001_initial")])
+    try:
+        apps.get_model("notifications", "FeedToken").objects.create(
+            user_id=alice.pk, token="an-address-already-in-a-feed-reader"
+        )
+
+        _migrate([("notifications", "0002_feed_token_digest")])
+
+        assert set(_entries(_feed("an-address-already-in-a-feed-reader"))) == {
+            "ADR-0001: Use serverless for Orders"
+        }
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

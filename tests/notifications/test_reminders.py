@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -112,5 +112,83 @@ def test_the_worker_can_send_the_reminders_every_day(mail, alice, bob, rita):
     assert sorted(mail.subjects()) == ["alice", "bob"]
     done = daily.get(pk=queued.pk)
     assert (done.status, done.return_value) == ("SUCCESSFUL", 1)
+    # The next run is at 07:00 again, however late this one ran: the schedule does not drift.
     [following] = daily.filter(status="READY")
-    assert following.run_after - timezone.now() > dt.timedelta(hours=23)
+    next_at = timezone.localtime(following.run_after)
+    assert (next_at.hour, next_at.minute, next_at.second) == (7, 0, 0)
+    assert dt.timedelta(0) < following.run_after - timezone.now() <= dt.timedelta(days=1)
+
+
+def test_a_decision_that_cannot_be_reminded_is_logged_and_the_others_still_are(
+    mail, caplog, monkeypatch, alice, rita
+):
+    import notifications.services
+
+    broken = _accepted(alice, None, rita, 2, "Broken")
+    _accepted(alice, None, rita, 3, "Fine")
+    run_worker()
+    mail.clear()
+    real = notifications.services.review_due_message
+
+    # One decision's message cannot be written (a fault put in for the test); the rest can.
+    def failing(decision, review_by, today):
+        if decision.pk == broken.pk:
+            raise ValueError("this decision's reminder cannot be written")
+        return real(decision, review_by, today)
+
+    monkeypatch.setattr(notifications.services, "review_due_message", failing)
+
+    assert "Reminded 1 decision(s)" in _remind()
+
+    assert mail.subjects() == {"alice": ["ADR-0002 Fine: due for review"]}
+    [logged] = [r for r in caplog.records if r.getMessage() == "Review reminder not sent"]
+    assert logged.levelname == "ERROR" and logged.decision == broken.pk
+    # Nothing is recorded for it, so the next run tries it again.
+    assert not ReviewReminder.objects.filter(decision=broken).exists()
+    monkeypatch.undo()
+    assert "Reminded 1 decision(s)" in _remind()
+    assert mail.subjects()["alice"][-1] == "ADR-0001 Broken: due for review"
+
+
+def test_a_daily_run_that_fails_still_queues_the_next_one(mail, monkeypatch):
+    import notifications.services
+
+    call_command("send_review_reminders", "--daily-at", "06:30", stdout=io.StringIO())
+    daily = DBTaskResult.objects.filter(task_path="notifications.tasks.send_review_reminders_daily")
+    daily.update(run_after=timezone.now())
+
+    # The database query behind the reminders fails (a fault put in for the test).
+    def unreachable(today):
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(notifications.services, "reminders_due", unreachable)
+    run_worker()
+
+    assert daily.get(status="FAILED")
+    [following] = daily.filter(status="READY")
+    next_at = timezone.localtime(following.run_after)
+    assert (next_at.hour, next_at.minute) == (6, 30)
+
+
+def test_reminders_long_overdue_can_be_recorded_as_sent_without_sending(mail, alice, rita):
+    _accepted(alice, None, rita, -400, "Long overdue")
+    _accepted(alice, None, rita, -1, "Due yesterday")
+    _accepted(alice, None, rita, 5, "Soon")
+    run_worker()
+    mail.clear()
+    cutoff = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    out = io.StringIO()
+
+    call_command("send_review_reminders", "--mark-sent-before", cutoff, stdout=out)
+    run_worker()
+
+    assert "Recorded 1 reminder(s) as sent" in out.getvalue()
+    assert mail.subjects() == {}
+    # The next real run reminds only of what was not marked.
+    assert "Reminded 2 decision(s)" in _remind()
+    assert sorted(mail.subjects()["alice"]) == [
+        "ADR-0002 Due yesterday: due for review",
+        "ADR-0003 Soon: due for review",
+    ]
+    with pytest.raises(CommandError, match="takes a date"):
+        call_command("send_review_reminders", "--mark-sent-before", "last week")

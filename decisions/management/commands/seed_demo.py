@@ -58,6 +58,7 @@ from decisions.services import (
     decision_request_changes,
     decision_transition,
 )
+from notifications.services import notifications_paused
 
 NOT_DEBUG = (
     "refusing to create demo logins while DEBUG is off: their passwords are printed in the "
@@ -484,7 +485,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, if_empty: bool, reset: bool, force: bool, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(NOT_DEBUG)
-        with transaction.atomic():
+        # The demo's decisions are made up: nobody's mail or chat hears of them.
+        with notifications_paused(), transaction.atomic():
             if reset:
                 self._delete()
             elif demo_users().exists():

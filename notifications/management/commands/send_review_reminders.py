@@ -11,7 +11,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from notifications.selectors import REMINDER_WITHIN
-from notifications.services import daily_reminders_schedule, review_reminders_send
+from notifications.services import (
+    daily_reminders_schedule,
+    review_reminders_mark_sent,
+    review_reminders_send,
+)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--mark-sent-before takes a date such as 2026-01-31; got {text!r}"
+        ) from None
 
 
 def _time(text: str) -> dt.time:
@@ -21,13 +34,6 @@ def _time(text: str) -> dt.time:
         raise CommandError(f"--daily-at takes a time such as 07:00; got {text!r}") from None
 
 
-def next_run(at: dt.time, now: dt.datetime) -> dt.datetime:
-    """The next moment the clock reads `at`, in the portal's time zone."""
-    local = timezone.localtime(now)
-    when = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    return when if when > local else when + dt.timedelta(days=1)
-
-
 class Command(BaseCommand):
     help = (
         f"Remind teams of accepted decisions whose review date has passed or is within "
@@ -35,7 +41,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
+        once = parser.add_mutually_exclusive_group()
+        once.add_argument(
+            "--mark-sent-before",
+            metavar="YYYY-MM-DD",
+            help="send nothing; record the reminders now due for review dates before this day "
+            "as sent (before the first run, so decisions long overdue are not all reminded)",
+        )
+        once.add_argument(
             "--daily-at",
             metavar="HH:MM",
             help="instead of sending now, have the worker (make worker) send them every day at "
@@ -43,9 +56,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["mark_sent_before"]:
+            before = _date(options["mark_sent_before"])
+            marked = review_reminders_mark_sent(today=timezone.localdate(), before=before)
+            self.stdout.write(
+                f"Recorded {len(marked)} reminder(s) as sent, without sending them, for review "
+                f"dates before {before.isoformat()}."
+            )
+            return
         if options["daily_at"]:
-            when = next_run(_time(options["daily_at"]), timezone.now())
-            if daily_reminders_schedule(after=when):
+            when = daily_reminders_schedule(at=_time(options["daily_at"]))
+            if when is not None:
                 self.stdout.write(
                     f"The worker sends review reminders daily from {when:%Y-%m-%d %H:%M}."
                 )
