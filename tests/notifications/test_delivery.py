@@ -44,7 +44,7 @@ def test_a_mail_server_down_leaves_the_change_done_and_logs_a_bounded_number_of_
 
     answer = client.post(
         reverse("decision_action", args=[decision.number, "request_changes"]),
-        {"note": "Say how it scales.", "version": decision.version},
+        {"note": "Say how it scales.", "version": decision.version, "confirm": "1"},
     )
     with caplog.at_level(logging.INFO, logger="notifications"):
         run_worker()
