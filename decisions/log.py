@@ -32,7 +32,7 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import decisions_visible_to
+from decisions.selectors import UNLISTED, decisions_visible_to
 
 PAGE_SIZE = 25
 # English stemming on both sides, so "containers" finds a decision whose outcome is containers.
@@ -65,17 +65,6 @@ SORT_CHOICES = [
     ("-updated_at", "Recently updated"),
     ("status", "Status"),
 ]
-# The list shows none of these; leaving them in the database keeps a page of 25 rows small.
-UNLISTED = (
-    "snapshot",
-    "context",
-    "drivers",
-    "decision_makers",
-    "consulted",
-    "informed",
-    "body",
-    "search_text",
-)
 # The outcome filter's choice for decisions without an assessment behind them.
 FREE_FORM = "none"
 DATES_REVERSED = "The end date is before the start date."

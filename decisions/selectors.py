@@ -14,6 +14,19 @@ from advisor.models import Team
 from decisions.models import AuditEntry, Decision, Flag, Review
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
+# Lists show none of these; leaving them in the database keeps a page of rows small (a snapshot
+# alone is tens of kilobytes of JSON to decode).
+UNLISTED = (
+    "snapshot",
+    "context",
+    "drivers",
+    "decision_makers",
+    "consulted",
+    "informed",
+    "body",
+    "search_text",
+)
+
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
     """Every decision past draft, plus the drafts of the person and of their teams (staff: all)."""
@@ -63,11 +76,13 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
             .exclude(assessment__owner=user)
             .exclude(wrote_text_of(user))
             .exclude(Exists(mine_approved))
+            .defer(*UNLISTED)
             .order_by("number")[:10]
         )
     drafts = list(
         visible.filter(status=Decision.Status.DRAFT)
         .filter(team_decisions_q(user))
+        .defer(*UNLISTED)
         .order_by("-updated_at")[:10]
     )
     # One pass over the log for both tallies: at most statuses x outcomes rows come back.
@@ -88,7 +103,9 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
         .select_related("actor", "decision")
         .order_by("-created_at", "-id")[:10]
     )
-    due = list(decisions_due_for_review(visible, today=today, within=DUE_SOON)[:10])
+    due = list(
+        decisions_due_for_review(visible.defer(*UNLISTED), today=today, within=DUE_SOON)[:10]
+    )
     return {
         "awaiting": awaiting,
         "due": due,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from advisor.models import Assessment, Team
 from decisions.models import AuditEntry, Decision
 from decisions.roles import REVIEWERS_GROUP
+from decisions.selectors import dashboard
 from decisions.services import decision_approve
 from tests.conftest import BASE_ANSWERS
 from tests.decisions.conftest import make_decision
@@ -382,6 +383,21 @@ def test_the_dashboard_lists_accepted_decisions_due_for_review_within_30_days(pe
     assert later.adr_id not in due and proposed.adr_id not in due
     assert "overdue since" in due.split(soon.adr_id)[0]
     assert "review by" in due.split(soon.adr_id)[1]
+
+
+def test_the_dashboard_lists_leave_the_long_fields_in_the_database(people, team):
+    proposed = make_decision(people["alice"], team)
+    draft = make_decision(people["alice"], team, Status.DRAFT)
+    accepted = decision_approve(decision=make_decision(people["bob"], team), actor=people["rita"])
+    Decision.objects.filter(pk=accepted.pk).update(review_by=timezone.localdate())
+
+    shown = dashboard(people["rita"])
+    mine = dashboard(people["alice"])
+
+    listed = [*shown["awaiting"], *mine["drafts"], *shown["due"]]
+    assert [d.pk for d in listed] == [proposed.pk, draft.pk, accepted.pk]
+    for decision in listed:
+        assert {"snapshot", "body", "search_text"} <= decision.get_deferred_fields()
 
 
 def test_the_dashboard_says_when_nothing_is_due_for_review(people, team):
