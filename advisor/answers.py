@@ -14,11 +14,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from advisor.costs import SECONDS_PER_MONTH
 from advisor.digits import group_digits
 from advisor.framework.schema import Framework, Question, per_framework
 from advisor.prose import lower_first
-
-SECONDS_PER_MONTH = 30 * 24 * 3600
 
 Answers = dict[str, Any]
 

@@ -267,7 +267,7 @@ def _average_rate(monthly: int) -> str:
     else:
         places = 2 if per_second < 1 else 1 if per_second < 100 else 0
         rate = f"about {group_digits(per_second, places)} a second"
-    return f"{group_digits(monthly)} a month is {rate} on average over a 30-day month."
+    return f"{group_digits(monthly)} a month is {rate} on average (a month of 730 hours)."
 
 
 def _present(answers: Answers) -> Answers:

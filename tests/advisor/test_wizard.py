@@ -150,7 +150,7 @@ def test_it_reports_answers_that_contradict_each_other(alice, framework):
 
     field = response.content.decode().split('id="q-peak_rps"')[1].split('id="q-')[0]
     assert "The peak cannot be lower than the average the monthly volume implies" in field
-    assert "(38.6 a second)" in field
+    assert "(38.1 a second)" in field  # 100 million over a 730-hour month
 
 
 @pytest.mark.parametrize(
@@ -771,14 +771,15 @@ def test_the_field_check_reads_separators_and_explains_the_rate(alice, framework
     client = _client(alice)
     assessment = _start(client)
     url = reverse("assessment_check", args=[assessment.pk, "traffic"])
-    data = {**_form_data(framework, "traffic", BASE_ANSWERS), "monthly_requests": "2 592 000"}
+    data = {**_form_data(framework, "traffic", BASE_ANSWERS), "monthly_requests": "2 628 000"}
     headers = {"HX-Request": "true", "HX-Trigger": "q-monthly_requests"}
 
     page = client.post(url, data, headers=headers).content.decode()
 
     field = page.split('id="leaning"')[0]
-    assert 'value="2,592,000"' in field
-    assert "2,592,000 a month is about 1.0 a second on average" in field
+    assert 'value="2,628,000"' in field
+    # One second in 730 hours' worth: the month the price sheets and the cost model use.
+    assert "2,628,000 a month is about 1.0 a second on average" in field
     assert "is-invalid" not in field
 
 
