@@ -794,7 +794,7 @@ def test_the_monthly_volume_is_explained_per_month(alice, framework):
     blank = client.get(reverse("assessment_step", args=[assessment.pk, "traffic"]))
     client.post(
         reverse("assessment_step", args=[assessment.pk, "traffic"]),
-        _form_data(framework, "traffic", {**BASE_ANSWERS, "monthly_requests": 5_184_000}),
+        _form_data(framework, "traffic", {**BASE_ANSWERS, "monthly_requests": 5_256_000}),
     )
     answered = client.get(reverse("assessment_step", args=[assessment.pk, "traffic"]))
 
@@ -803,7 +803,7 @@ def test_the_monthly_volume_is_explained_per_month(alice, framework):
     assert not re.search(r"\b(a|per) (day|week|hour|year)\b", question.help)
     assert " a second on average" not in _field_html(blank.content.decode(), "monthly_requests")
     field = _field_html(answered.content.decode(), "monthly_requests")
-    assert "5,184,000 a month is about 2.0 a second on average over a 30-day month." in field
+    assert "5,256,000 a month is about 2.0 a second on average (a month of 730 hours)." in field
 
 
 # -- the cloud is asked first ------------------------------------------------------------------
