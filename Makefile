@@ -80,4 +80,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/load.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var/demo-logins.json staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm var/demo-logins.json staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

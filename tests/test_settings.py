@@ -68,6 +68,27 @@ def test_it_reads_a_sqlite_url():
     assert str(database["NAME"]).endswith("var/advisor.sqlite3")
 
 
+@pytest.mark.django_db  # pytest-django refuses any connection without it
+def test_a_sqlite_database_writes_ahead_and_syncs_at_checkpoints(tmp_path):
+    """Readers go on while someone saves, and a commit does not wait for the disk (the
+    questionnaire saves on every step)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = database_from_url(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
+    wrapper = DatabaseWrapper({**settings.DATABASES["default"], **config}, alias="wal-check")
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous")
+            synchronous = cursor.fetchone()[0]
+    finally:
+        wrapper.close()
+
+    assert journal == "wal"
+    assert synchronous == 1  # NORMAL
+
+
 @pytest.mark.parametrize(
     "url",
     ["mysql://root@localhost/db", "postgres://host:5432/", "postgres://h:port/db", "sqlite://"],
