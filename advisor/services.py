@@ -53,14 +53,17 @@ def assessment_save_answers(*, assessment: Assessment, answers: Answers, go_to: 
             merged.pop(question_id, None)
         else:
             merged[question_id] = value
+    # Only what this can change is written: the stored result is the largest field by far.
+    changed = ["step", "visited", "updated_at"]
     if merged != assessment.answers:
         assessment.answers = merged
         assessment.result = None
         assessment.completed_at = None
+        changed += ["answers", "result", "completed_at"]
     assessment.step = go_to
     if go_to not in assessment.visited:
         assessment.visited = [*assessment.visited, go_to]
-    assessment.save()
+    assessment.save(update_fields=changed)
     return assessment
 
 

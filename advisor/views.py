@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +21,7 @@ from advisor.forms import AssessmentStartForm, StepForm
 from advisor.framework import Framework, default_framework
 from advisor.framework.schema import Question, Section
 from advisor.models import REVIEW_STEP, Assessment
-from advisor.selectors import assessments_visible_to
+from advisor.selectors import assessment_visible_to, assessments_visible_to
 from advisor.services import (
     AssessmentRefused,
     assessment_create,
@@ -43,7 +43,10 @@ class Request(HttpRequest):
 
 def _get_assessment_for_user(request: Request, pk: int) -> Assessment:
     """The assessment, if this person may see it; a 404 otherwise, so nothing leaks."""
-    return get_object_or_404(assessments_visible_to(request.user), pk=pk)
+    assessment = assessment_visible_to(request.user, pk)
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
 
 
 def _section(framework: Framework, step: str) -> Section | None:

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
-from advisor.selectors import assessments_visible_to
+from advisor.selectors import assessment_visible_to, assessments_visible_to
 from advisor.services import assessment_reassess
 from decisions.adr_files import read_zip
 from decisions.adr_import import ImportRefused
@@ -99,7 +99,9 @@ def _get_decision_for_user(request: Request, number: int) -> Decision:
 @login_required
 def decision_new(request: Request, assessment_pk: int) -> HttpResponse:
     """Create an ADR from a finished assessment, with its fields prefilled from the answers."""
-    assessment = get_object_or_404(assessments_visible_to(request.user), pk=assessment_pk)
+    assessment = assessment_visible_to(request.user, assessment_pk)
+    if assessment is None:
+        raise Http404("No such assessment.")
     result = assessment.recommendation
     if result is None:
         return redirect(assessment.get_absolute_url())
