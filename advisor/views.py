@@ -160,6 +160,11 @@ def assessment_resume(request: Request, pk: int) -> HttpResponse:
     return redirect(assessment.get_absolute_url())
 
 
+def _check_url(assessment: Assessment, section: Section) -> str:
+    """Where a question posts its changed answer to be checked."""
+    return reverse("assessment_check", args=[assessment.pk, section.id])
+
+
 def _step_page(
     request: Request,
     framework: Framework,
@@ -175,6 +180,7 @@ def _step_page(
         answers,
         section=section,
         form=form,
+        check_url=_check_url(assessment, section),
         first=section == framework.sections[0],
     )
     return _render_wizard(request, "advisor/wizard.html", context)
@@ -266,7 +272,7 @@ def assessment_check(request: Request, pk: int, step: str) -> HttpResponse:
     form.is_valid()
     field_html = render_to_string(
         "advisor/wizard.html#question",
-        {"field": form[name], "assessment": assessment, "section": section},
+        {"field": form[name], "check_url": _check_url(assessment, section)},
         request=request,
     )
     leaning_html = render_to_string(

@@ -4,6 +4,7 @@ alice owns the assessment, bob shares her team, charlie belongs to another team.
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 
 import pytest
@@ -712,8 +713,14 @@ def test_it_reads_decimals_with_separators_in_number_questions(alice, framework)
             "Enter an integer from 0 to 100,000,000, in digits (for example 1,200,000).",
         ),
         ("monthly_requests", "-5", "Enter an integer from 0 to 1,000,000,000,000."),
+        # Shown back escaped: the input is written in Python, not by Django's widget template.
+        (
+            "peak_rps",
+            '"><script>alert(1)</script>',
+            "Enter an integer from 0 to 100,000,000, in digits (for example 1,200,000).",
+        ),
     ],
-    ids=["words", "decimal-comma", "bad-grouping", "negative"],
+    ids=["words", "decimal-comma", "bad-grouping", "negative", "markup"],
 )
 def test_it_refuses_what_it_cannot_read_and_keeps_the_typed_text(
     alice, framework, question_id, typed, message
@@ -727,7 +734,8 @@ def test_it_refuses_what_it_cannot_read_and_keeps_the_typed_text(
     assert response.status_code == 200
     field = _field_html(response.content.decode(), question_id)
     assert message in field
-    assert f'value="{typed}"' in field
+    assert f'value="{escape(typed)}"' in field
+    assert "<script>" not in field
     assessment.refresh_from_db()
     assert assessment.step == "traffic"
     assert question_id not in assessment.answers
