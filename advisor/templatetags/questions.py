@@ -10,7 +10,7 @@ Every value from the framework or the person is escaped (`advisor.markup`).
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
@@ -44,7 +44,9 @@ def _control(field: BoundField) -> str:
 def _options(field: BoundField) -> str:
     """A radio or checkbox group's options, the errors after the last one (where Bootstrap
     shows them, beside an invalid input). Ids are Django's: the field's id and the index."""
-    widget = field.field.widget
+    choice_field = field.field
+    assert isinstance(choice_field, forms.ChoiceField)  # radios and checkboxes only
+    widget = choice_field.widget
     invalid = bool(field.errors)
     # Django's rule for `required` on a group: every radio of a required field carries it, no
     # checkbox of a multiple choice does (that would demand every box).
@@ -52,7 +54,7 @@ def _options(field: BoundField) -> str:
     chosen = set(widget.format_value(field.value()))
     name = field.html_name
     rows = []
-    for index, (value, label) in enumerate(field.field.choices):
+    for index, (value, label) in enumerate(choice_field.choices):
         option_id = f"{field.auto_id}_{index}"
         attrs = {"id": option_id, "required": required, "aria-invalid": "true" if invalid else None}
         rows.append(
