@@ -10,6 +10,8 @@ Every value from the framework or the person is escaped (`advisor.markup`).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
@@ -53,8 +55,11 @@ def _options(field: BoundField) -> str:
     required = bool(field.build_widget_attrs({}).get("required"))
     chosen = set(widget.format_value(field.value()))
     name = field.html_name
+    # Django keeps a field's choices as a flat list of (value, label); the questionnaire has
+    # no option groups.
+    choices = cast(list[tuple[Any, Any]], choice_field.choices)
     rows = []
-    for index, (value, label) in enumerate(choice_field.choices):
+    for index, (value, label) in enumerate(choices):
         option_id = f"{field.auto_id}_{index}"
         attrs = {"id": option_id, "required": required, "aria-invalid": "true" if invalid else None}
         rows.append(
