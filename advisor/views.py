@@ -41,9 +41,9 @@ class Request(HttpRequest):
     user: User
 
 
-def _get_assessment_for_user(request: Request, pk: int) -> Assessment:
+def _get_assessment_for_user(request: Request, pk: int, *, with_result: bool = True) -> Assessment:
     """The assessment, if this person may see it; a 404 otherwise, so nothing leaks."""
-    assessment = assessment_visible_to(request.user, pk)
+    assessment = assessment_visible_to(request.user, pk, with_result=with_result)
     if assessment is None:
         raise Http404("No such assessment.")
     return assessment
@@ -223,7 +223,8 @@ def _moved(request: Request, framework: Framework, assessment: Assessment) -> Ht
 @login_required
 def assessment_step(request: Request, pk: int, step: str) -> HttpResponse:
     framework = default_framework()
-    assessment = _get_assessment_for_user(request, pk)
+    # A step never reads the stored result; saving a changed answer only drops it.
+    assessment = _get_assessment_for_user(request, pk, with_result=False)
     section = _section(framework, step)
     if section is None or step not in assessment.visited:
         # An unknown step, or one further than the person has been: back to where they are.
@@ -261,7 +262,8 @@ def assessment_step(request: Request, pk: int, step: str) -> HttpResponse:
 def assessment_check(request: Request, pk: int, step: str) -> HttpResponse:
     """htmx: validate the field that just changed and refresh the leaning panel."""
     framework = default_framework()
-    assessment = _get_assessment_for_user(request, pk)
+    # A step never reads the stored result; saving a changed answer only drops it.
+    assessment = _get_assessment_for_user(request, pk, with_result=False)
     section = _section(framework, step)
     trigger = (request.htmx.trigger or "") if request.htmx else ""
     name = trigger.removeprefix("q-")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import types
+from urllib.parse import urlencode
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,9 +91,14 @@ def main() -> None:
     result_url = reverse("assessment_result", args=[assessment.pk])
     htmx = {"HX-Request": "true"}
 
+    step_body = urlencode(_form("duration"), doseq=True)
+
     def step_post() -> HttpResponse:
         # Saving the same answers again: the full POST path, which lands on the next step.
-        return client.post(step_url, _form("duration"), headers=htmx)
+        # Encoded as htmx and browsers send a form (the test client's default is multipart).
+        return client.post(
+            step_url, step_body, content_type="application/x-www-form-urlencoded", headers=htmx
+        )
 
     def hello() -> HttpResponse:
         return client.get("/bare/")
