@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 import types
-from urllib.parse import urlencode
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support import median_seconds, setup_django  # noqa: E402
