@@ -1,5 +1,6 @@
 """The result page's repeated parts as HTML written in Python: the pattern and anti-pattern cards,
-the "because" lists under them and the ruled-out options, and outcome names.
+the "because" lists under them and the ruled-out options, what weighed most, the answers that
+would change the result, and outcome names.
 
 As Django templates, the cards and the list of answers that would change the result were half
 of the page's ~3 ms of rendering (a template node costs a few microseconds, and a card has about
@@ -13,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from django import template
 from django.utils.safestring import SafeString
 
-from advisor.engine.result import Because, EntryResult
+from advisor.engine.result import Because, Driver, EntryResult, Flip
 from advisor.markup import escape_html as _e
 
 register = template.Library()
@@ -76,3 +77,32 @@ def entry_cards(entries: Sequence[EntryResult], kind: str) -> SafeString:
             f"</h3>{body}</div></article></li>"
         )
     return SafeString("".join(cards))
+
+
+@register.simple_tag
+def driver_items(drivers: Sequence[Driver], recommendation_name: str) -> SafeString:
+    """The answers that weighed most, each for or against the recommendation, with reasons."""
+    items = []
+    for driver in drivers:
+        side = "for" if driver.net > 0 else "against"
+        items.append(
+            f"<li><strong>{_e(driver.label)}</strong>: {_e(driver.display)} "
+            f'<span class="text-body-secondary">({side} {_e(recommendation_name)})</span>'
+            + "<ul>"
+            + "".join(f"<li>{_e(reason)}</li>" for reason in driver.reasons)
+            + "</ul></li>"
+        )
+    return SafeString("".join(items))
+
+
+@register.simple_tag
+def flip_items(flips: Sequence[Flip], names: Mapping[str, str]) -> SafeString:
+    """Every single answer that would change the recommendation, and to what."""
+    return SafeString(
+        "".join(
+            f"<li>If <strong>{_e(flip.label)}</strong> were <strong>{_e(flip.display)}</strong> "
+            f"(now {_e(flip.current_display)}), the recommendation would be "
+            f"<strong>{_e(outcome_name(names, flip.recommendation))}</strong>.</li>"
+            for flip in flips
+        )
+    )

@@ -250,3 +250,57 @@ def test_it_keeps_a_heading_per_section_and_header_cells_scoped(
     assert html.count("<h3") == len(result.patterns) + len(result.anti_patterns)
     assert "<th>" not in html
     assert html.count('<th scope="row"') == len(result.cost.options)
+
+
+def test_the_cards_and_lists_written_in_python_escape_what_they_show() -> None:
+    from django.template import Context, Template
+
+    from advisor.engine.result import Because, Driver, EntryResult, Flip, Service
+
+    hostile = '<script>alert("x")</script>'
+    because = [Because(question="q", label=hostile, answer=1, display=hostile)]
+    entry = EntryResult(
+        id='p"1',
+        name=hostile,
+        summary=hostile,
+        why=hostile,
+        because=because,
+        facts=[hostile],
+        services=[Service(role="r", name=hostile)],
+        confirm=[],
+        instead=hostile,
+    )
+    driver = Driver(
+        question="q", label=hostile, answer=1, display=hostile, net=1.0, reasons=[hostile]
+    )
+    flip = Flip(
+        question="q",
+        label=hostile,
+        current=1,
+        current_display=hostile,
+        value=2,
+        display=hostile,
+        recommendation="<b>",
+    )
+    html = Template(
+        "{% load results %}{% entry_cards entries 'pattern' %}{% entry_cards entries 'anti-pattern' %}"
+        "{% driver_items drivers name %}{% flip_items flips names %}{% because because %}"
+        "{% outcome_name names 'serverless' %}"
+    ).render(
+        Context(
+            {
+                "entries": [entry],
+                "drivers": [driver],
+                "flips": [flip],
+                "because": because,
+                "name": hostile,
+                "names": {"serverless": hostile},
+            }
+        )
+    )
+
+    assert "<script>" not in html and "<b>" not in html
+    # Each value shows once per place it is written, escaped.
+    # pattern card 7, anti-pattern card 5, driver 4, flip 3, because 2, outcome name 1
+    assert html.count(escape(hostile)) == 22
+    assert 'id="pattern-p&quot;1"' in html
