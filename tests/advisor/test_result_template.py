@@ -283,7 +283,8 @@ def test_the_cards_and_lists_written_in_python_escape_what_they_show() -> None:
         recommendation="<b>",
     )
     html = Template(
-        "{% load results %}{% entry_cards entries 'pattern' %}{% entry_cards entries 'anti-pattern' %}"
+        "{% load results %}{% entry_cards entries 'pattern' %}"
+        "{% entry_cards entries 'anti-pattern' %}"
         "{% driver_items drivers name %}{% flip_items flips names %}{% because because %}"
         "{% outcome_name names 'serverless' %}"
     ).render(
