@@ -7,6 +7,7 @@ from typing import Any
 
 from advisor.answers import Answers, format_answer
 from advisor.costs import CostComparison, in_words
+from advisor.digits import group_digits
 from advisor.engine.conditions import Facts, holding_facts
 from advisor.engine.facts import INVERSE, MEASURES, SOURCES, limits_of
 from advisor.engine.result import (
@@ -320,8 +321,10 @@ def checklist(framework: Framework, found: list[EntryResult]) -> list[str]:
 
 
 def _amount(value: float, unit: str) -> str:
-    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"
-    return f"{shown} {unit}"
+    """A measure to three significant figures, grouped as every number shown is (never in
+    exponent form: a 1,234.5 ms duration reads "1,230 ms", not "1.23e+03 ms")."""
+    shown = value if float(value).is_integer() else float(f"{value:.3g}")
+    return f"{group_digits(shown)} {unit}"
 
 
 def headroom(framework: Framework, facts: Facts, cloud: str) -> list[Headroom]:

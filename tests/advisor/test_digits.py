@@ -92,3 +92,13 @@ def test_a_shown_integer_reads_back_as_itself(value):
 def test_a_shown_number_reads_back_as_itself(value):
     # Up to six decimals: what a person types, and every number a question allows.
     assert read_number(group_digits(value), whole=False) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(900, "900 ms"), (1_234.5, "1,230 ms"), (15_000_000, "15,000,000 ms"), (0.25, "0.25 ms")],
+)
+def test_measures_in_explanations_are_grouped_and_never_in_exponent_form(value, shown):
+    from advisor.engine.explain import _amount
+
+    assert _amount(value, "ms") == shown
