@@ -4,7 +4,8 @@ signed in through the login form, and no request allowed to leave the live serve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,25 +88,36 @@ def user(django_user_model: Any, settings: Any) -> Any:
     return django_user_model.objects.create_user(username="alice", password=PASSWORD)
 
 
-@pytest.fixture
-def anonymous_page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    """A page in a fresh context that may only talk to the live server."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+@contextmanager
+def watched_page(
+    browser: Browser,
+    base_url: str,
+    origins: Sequence[str],
+    *,
+    ignored: Sequence[str] = (),
+    script_errors: bool = True,
+) -> Iterator[Page]:
+    """A page in a fresh context that may only talk to `origins`; on leaving, fails on any
+    request elsewhere (unless it starts with one of `ignored`), on any address the content
+    security policy refused, and (with `script_errors`) on any JavaScript error."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     outside: list[str] = []
 
-    def only_live_server(route: Route) -> None:
+    def only_ours(route: Route) -> None:
         url = route.request.url
-        if url == live_server.url or url.startswith(f"{live_server.url}/"):
+        if any(url == origin or url.startswith(f"{origin}/") for origin in origins):
             route.continue_()
         else:
-            outside.append(url)
+            if not url.startswith(tuple(ignored)):
+                outside.append(url)
             route.abort()
 
-    context.route("**/*", only_live_server)
+    context.route("**/*", only_ours)
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    if script_errors:
+        page.on("pageerror", lambda error: errors.append(str(error)))
     # Chromium reports every script, style or image the content security policy refused.
     refused: list[str] = []
     page.on(
@@ -116,9 +128,16 @@ def anonymous_page(browser: Browser, live_server: Any) -> Iterator[Page]:
     )
     yield page
     context.close()
-    assert not outside, f"the pages asked for something outside the live server: {outside}"
+    assert not outside, f"the pages asked for something outside the test: {outside}"
     assert not errors, f"JavaScript errors on the pages: {errors}"
     assert not refused, f"the content security policy refused parts of the pages: {refused}"
+
+
+@pytest.fixture
+def anonymous_page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A page in a fresh context that may only talk to the live server."""
+    with watched_page(browser, live_server.url, [live_server.url]) as page:
+        yield page
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from advisor.models import Team
 from decisions.roles import is_reviewer
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,33 +23,16 @@ PROVIDER_EXTRAS = ("https://fonts.googleapis.com/",)
 
 @pytest.fixture
 def sso_page(browser: Browser, live_server: Any, sso: Any) -> Iterator[Page]:
-    """A fresh context that may talk to the live server and the provider, nothing else."""
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    outside: list[str] = []
-
-    def only_ours(route: Route) -> None:
-        url = route.request.url
-        if any(url.startswith(f"{origin}/") for origin in (live_server.url, sso.issuer)):
-            route.continue_()
-        else:
-            if not url.startswith(PROVIDER_EXTRAS):
-                outside.append(url)
-            route.abort()
-
-    context.route("**/*", only_ours)
-    page = context.new_page()
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not outside, f"the pages asked for something outside the test: {outside}"
-    assert not refused, f"the content security policy refused parts of the pages: {refused}"
+    """A fresh context that may talk to the live server and the provider, nothing else; the
+    provider's own pages are not ours, so their scripts are not checked."""
+    with watched_page(
+        browser,
+        live_server.url,
+        [live_server.url, sso.issuer],
+        ignored=PROVIDER_EXTRAS,
+        script_errors=False,
+    ) as page:
+        yield page
 
 
 def test_it_signs_in_with_the_provider_using_the_keyboard(
