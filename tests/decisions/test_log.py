@@ -12,6 +12,7 @@ import re
 import pytest
 from django import forms
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -20,9 +21,17 @@ from django.urls import reverse
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
 from advisor.models import Team
-from decisions.log import DATES_REVERSED, PAGE_SIZE, SEARCH_VECTOR, LogFilterForm, QuickSelect
-from decisions.models import Decision
+from decisions.log import (
+    DATES_REVERSED,
+    PAGE_SIZE,
+    SEARCH_VECTOR,
+    LogFilterForm,
+    QuickSelect,
+    filter_decisions,
+)
+from decisions.models import Decision, Tag
 from decisions.render.context import Snapshot
+from decisions.selectors import decisions_visible_to
 from decisions.services import decision_create
 from tests.decisions.conftest import OUTCOME_ANSWERS
 
@@ -493,3 +502,38 @@ def test_the_search_index_is_built_on_the_expression_the_log_searches():
 
     assert migration.VECTOR == SEARCH_VECTOR
     assert migration.OLD_VECTOR != SEARCH_VECTOR
+
+
+# The log's row as its template wrote it, before `log_row` wrote it in Python.
+ROW_TEMPLATE = """{% with url=decision.get_absolute_url %}
+  <tr>
+    <th scope="row" class="text-nowrap stack-kicker"><a href="{{ url }}">{{ decision.adr_id }}</a></th>
+    <td class="stack-title"><a href="{{ url }}" class="link-body-emphasis">{{ decision.title }}</a>{% for tag in decision.tags.all %} <span class="badge text-bg-light border fw-normal">{{ tag.name }}</span>{% endfor %}</td>
+    <td><span class="badge {% if decision.status == 'accepted' %}text-bg-success{% elif decision.status == 'proposed' %}text-bg-primary{% elif decision.status == 'rejected' %}text-bg-danger{% elif decision.status == 'draft' %}text-bg-light border{% else %}text-bg-secondary{% endif %}">{{ decision.get_status_display }}</span></td>
+    <td data-label="Outcome">{{ decision.outcome|capfirst|default:"—" }}</td>
+    <td data-label="Team">{{ decision.team.name|default:"—" }}</td>
+    <td data-label="Author">{{ decision.author.get_full_name|default:decision.author.get_username }}</td>
+    <td class="text-nowrap" data-label="Date"><time datetime="{{ decision.decided_on.isoformat }}">{{ decision.decided_on|date:"j M Y" }}</time></td>
+  </tr>
+{% endwith %}"""  # noqa: E501
+
+
+def test_the_log_row_writes_what_the_row_template_wrote(alice, bob, dana, payments):
+    hostile = _create(alice, "Use <script>alert(\"x\")</script> & 'quotes'", team=payments)
+    hostile.tags.add(Tag.objects.create(name="<b>pci</b>"), Tag.objects.create(name="a & b"))
+    for status in Decision.Status.values:
+        _create(bob, f"A {status} one", status=status, outcome="hybrid")
+    # Free-form: no outcome, and bob has no full name to show.
+    Decision.objects.filter(author=bob).update(outcome="", team=None)
+    page = list(filter_decisions(decisions_visible_to(dana), {}))
+    row = Template("{% load portal %}{% log_row decision %}")
+
+    assert len(page) == 1 + len(Decision.Status.values)
+    for decision in page:
+        context = Context({"decision": decision})
+        assert parse_html(row.render(context)) == parse_html(Template(ROW_TEMPLATE).render(context))
+    hostile_row = row.render(Context({"decision": page[-1]}))
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;" in (
+        hostile_row
+    )
+    assert "&lt;b&gt;pci&lt;/b&gt;</span> <span" in hostile_row
