@@ -14,7 +14,7 @@ register = template.Library()
 
 # A decision's status as a badge, coloured the same wherever it is shown; the statuses not
 # named here (superseded, deprecated: no longer in force) are grey.
-STATUS_BADGE_CLASSES = {
+STATUS_BADGE_CLASSES: dict[str, str] = {
     Decision.Status.ACCEPTED: "text-bg-success",
     Decision.Status.PROPOSED: "text-bg-primary",
     Decision.Status.REJECTED: "text-bg-danger",
