@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from advisor.models import Team
+from advisor.selectors import team_ids_of
 from decisions.models import AuditEntry, Decision, Flag, Review
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
@@ -34,8 +34,7 @@ def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
         return Decision.objects.none()
     if user.is_staff:
         return Decision.objects.select_related("author", "team")
-    team_ids = Team.objects.filter(members=user).values("id")
-    mine = Q(author=user) | Q(team__in=team_ids)
+    mine = Q(author=user) | Q(team__in=team_ids_of(user))
     return Decision.objects.filter(~Q(status=Decision.Status.DRAFT) | mine).select_related(
         "author", "team"
     )
