@@ -55,9 +55,12 @@ def decisions_due_for_review(
 
 
 def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the home page shows, in a fixed number of queries."""
+    """Everything the home page shows, in a fixed number of queries.
+
+    Each list reads only what its line shows (a decision's link is its number): the whole row
+    and its author and team, for ten lines, cost more to compile and to build than to fetch."""
     today = today or timezone.localdate()
-    visible = decisions_visible_to(user)
+    visible = decisions_visible_to(user).select_related(None)
     awaiting: list[Decision] = []
     if is_reviewer(user):
         mine_approved = Review.objects.filter(
@@ -75,13 +78,13 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
             .exclude(assessment__owner=user)
             .exclude(wrote_text_of(user))
             .exclude(Exists(mine_approved))
-            .defer(*UNLISTED)
+            .select_related("author", "team")
+            .only("number", "title", "author__username", "team__name")
             .order_by("number")[:10]
         )
     drafts = list(
-        visible.filter(status=Decision.Status.DRAFT)
-        .filter(team_decisions_q(user))
-        .defer(*UNLISTED)
+        visible.filter(team_decisions_q(user), status=Decision.Status.DRAFT)
+        .only("number", "title")
         .order_by("-updated_at")[:10]
     )
     # One pass over the log for both tallies: at most statuses x outcomes rows come back.
@@ -100,10 +103,15 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
     activity = list(
         AuditEntry.objects.filter(decision__in=visible.values("id"))
         .select_related("actor", "decision")
+        .only("action", "created_at", "actor__username", "decision__number")
         .order_by("-created_at", "-id")[:10]
     )
     due = list(
-        decisions_due_for_review(visible.defer(*UNLISTED), today=today, within=DUE_SOON)[:10]
+        decisions_due_for_review(
+            visible.select_related("team").only("number", "title", "review_by", "team__name"),
+            today=today,
+            within=DUE_SOON,
+        )[:10]
     )
     return {
         "awaiting": awaiting,
