@@ -32,7 +32,7 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import UNLISTED, decisions_visible_to
+from decisions.selectors import LISTED_TAGS, UNLISTED, decisions_visible_to
 
 PAGE_SIZE = 25
 # English stemming on both sides, so "containers" finds a decision whose outcome is containers.
@@ -223,7 +223,7 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
         queryset = queryset.order_by(*SORTS[data["sort"]])
     elif not data.get("q"):
         queryset = queryset.order_by(*SORTS["-number"])
-    return queryset.defer(*UNLISTED).prefetch_related("tags")
+    return queryset.defer(*UNLISTED).prefetch_related(LISTED_TAGS)
 
 
 def _shareable_url(request: Request) -> tuple[str, bool]:

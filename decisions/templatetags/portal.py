@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from decisions.models import Decision
+from decisions.selectors import LISTED_TAGS_ATTR
 
 register = template.Library()
 
@@ -41,7 +42,7 @@ def log_row(decision: Decision) -> SafeString:
 
     Written here instead of in the template: a page of rows was most of the log's rendering
     time, a template variable lookup, filter and URL at a time. Needs `author`, `team` and the
-    prefetched `tags`."""
+    tags prefetched as `LISTED_TAGS`."""
     url = decision.get_absolute_url()
     author = decision.author
     return format_html(
@@ -61,7 +62,7 @@ def log_row(decision: Decision) -> SafeString:
         format_html_join(
             "",
             ' <span class="badge text-bg-light border fw-normal">{}</span>',
-            ((tag.name,) for tag in decision.tags.all()),
+            ((tag.name,) for tag in getattr(decision, LISTED_TAGS_ATTR)),
         ),
         status_badge(decision),
         capfirst(decision.outcome) or NONE,
