@@ -21,18 +21,19 @@ from django.urls import reverse
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
 from advisor.models import Team
+from decisions.export import ExportForm
 from decisions.log import (
     DATES_REVERSED,
     PAGE_SIZE,
     SEARCH_VECTOR,
     LogFilterForm,
-    QuickSelect,
     filter_decisions,
 )
 from decisions.models import Decision, Tag
 from decisions.render.context import Snapshot
 from decisions.selectors import decisions_visible_to
 from decisions.services import decision_create
+from decisions.widgets import QuickInput, QuickSelect
 from tests.decisions.conftest import OUTCOME_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -483,6 +484,28 @@ def test_the_quick_select_writes_what_djangos_select_writes(data):
 
         assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
     assert "Ops &amp; &lt;b&gt;&quot;Infra&quot;&lt;/b&gt;" in str(quick["team"])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"q": '"><script>x</script> & co', "from": "2026-01-02"}, {"from": "soon", "to": "1"}],
+)
+def test_the_quick_inputs_write_what_djangos_inputs_write(data):
+    quick, django = LogFilterForm(data), LogFilterForm(data)
+    quick.is_valid(), django.is_valid()
+    for name, djangos in (
+        ("q", forms.TextInput),
+        ("from", forms.DateInput),
+        ("to", forms.DateInput),
+    ):
+        assert isinstance(quick.fields[name].widget, QuickInput)
+        django.fields[name].widget.__class__ = djangos
+
+        assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
+    for checked in ({}, {"drafts": "1"}):
+        quick_export, django_export = ExportForm(checked), ExportForm(checked)
+        django_export.fields["drafts"].widget.__class__ = forms.CheckboxInput
+        assert parse_html(str(quick_export["drafts"])) == parse_html(str(django_export["drafts"]))
 
 
 def test_it_tells_htmx_which_filter_it_left_out(alice, log):
