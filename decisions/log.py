@@ -29,7 +29,7 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import LISTED_TAGS, UNLISTED, decisions_visible_to
+from decisions.selectors import LISTED_TAGS, LOG_ROW_FIELDS, decisions_visible_to
 from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25
@@ -188,7 +188,7 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
         queryset = queryset.order_by(*SORTS[data["sort"]])
     elif not data.get("q"):
         queryset = queryset.order_by(*SORTS["-number"])
-    return queryset.defer(*UNLISTED).prefetch_related(LISTED_TAGS)
+    return queryset.only(*LOG_ROW_FIELDS).prefetch_related(LISTED_TAGS)
 
 
 def _shareable_url(request: Request) -> tuple[str, bool]:

@@ -14,17 +14,19 @@ from advisor.selectors import team_ids_of
 from decisions.models import AuditEntry, Decision, Flag, Review
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
-# Lists show none of these; leaving them in the database keeps a page of rows small (a snapshot
-# alone is tens of kilobytes of JSON to decode).
-UNLISTED = (
-    "snapshot",
-    "context",
-    "drivers",
-    "decision_makers",
-    "consulted",
-    "informed",
-    "body",
-    "search_text",
+# What a row of the decision log shows (decisions.templatetags.portal.log_row). The rest stays
+# in the database: a snapshot alone is tens of kilobytes of JSON to decode, and the author's
+# and team's other columns cost as much to build as to leave out.
+LOG_ROW_FIELDS = (
+    "number",
+    "title",
+    "status",
+    "outcome",
+    "decided_on",
+    "team__name",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
 )
 # A list's tags as a plain list on each decision: the related manager and queryset Django
 # otherwise builds per row cost more than the one query that fetches them all.

@@ -41,7 +41,7 @@ def log_row(decision: Decision) -> SafeString:
     layout on a phone.
 
     Written here instead of in the template: a page of rows was most of the log's rendering
-    time, a template variable lookup, filter and URL at a time. Needs `author`, `team` and the
+    time, a template variable lookup, filter and URL at a time. Reads `LOG_ROW_FIELDS` and the
     tags prefetched as `LISTED_TAGS`."""
     url = decision.get_absolute_url()
     author = decision.author
