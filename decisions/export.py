@@ -46,6 +46,7 @@ from decisions.models import Decision
 from decisions.render.context import AdrDocument
 from decisions.render.markdown import inline, markdown_parts, render_markdown
 from decisions.selectors import decisions_visible_to
+from decisions.widgets import QuickCheckboxInput, QuickSelect
 
 ARCHIVE_NAME = "decisions.zip"
 # Zip stores local times without a zone; a fixed one (the format's epoch) keeps the bytes stable.
@@ -401,12 +402,12 @@ class ExportForm(forms.Form):
         label="Format",
         choices=[(name, flavour.label) for name, flavour in FLAVOURS.items()],
         required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm w-auto"}),
     )
     drafts = forms.BooleanField(
         label="Include drafts",
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "value": "1"}),
+        widget=QuickCheckboxInput(attrs={"class": "form-check-input", "value": "1"}),
     )
 
 

@@ -17,12 +17,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Case, OrderBy, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
-from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
@@ -32,7 +29,8 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import UNLISTED, decisions_visible_to
+from decisions.selectors import LISTED_TAGS, LOG_ROW_FIELDS, decisions_visible_to
+from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25
 # English stemming on both sides, so "containers" finds a decision whose outcome is containers.
@@ -70,39 +68,6 @@ FREE_FORM = "none"
 DATES_REVERSED = "The end date is before the start date."
 
 
-class QuickSelect(forms.Select):
-    """A single-choice select whose options are written in Python, not one template each.
-
-    The log's filters render on every pause in typing a search; Django's select template
-    includes a template per option, which made the form a third of the page's time. What is
-    selected, the attributes and the escaping are Django's own (`get_context`)."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}{}>{}</option>',
-            (
-                (
-                    option["value"],
-                    flatatt({k: v for k, v in option["attrs"].items() if k != "selected"}),
-                    SELECTED if option["selected"] else "",
-                    option["label"],
-                )
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
-
-
-SELECTED = mark_safe(" selected")
-
-
 class Request(HttpRequest):
     """What reaches these views: signed in (login_required) and inspected by django-htmx."""
 
@@ -115,7 +80,7 @@ class LogFilterForm(forms.Form):
         label="Search",
         max_length=200,
         required=False,
-        widget=forms.TextInput(
+        widget=QuickTextInput(
             attrs={
                 "type": "search",
                 "class": "form-control",
@@ -162,7 +127,7 @@ class LogFilterForm(forms.Form):
             (FREE_FORM, "Written by hand or imported"),
         ]
         # `from` is a Python keyword, so these two cannot be declared on the class.
-        date = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
+        date = QuickDateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
         self.fields["from"] = forms.DateField(label="Dated from", required=False, widget=date)
         self.fields["to"] = forms.DateField(label="Dated until", required=False, widget=date)
         self.order_fields(["q", "status", "team", "outcome", "tag", "from", "to", "sort", "page"])
@@ -223,7 +188,7 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
         queryset = queryset.order_by(*SORTS[data["sort"]])
     elif not data.get("q"):
         queryset = queryset.order_by(*SORTS["-number"])
-    return queryset.defer(*UNLISTED).prefetch_related("tags")
+    return queryset.only(*LOG_ROW_FIELDS).prefetch_related(LISTED_TAGS)
 
 
 def _shareable_url(request: Request) -> tuple[str, bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from advisor.models import Team
+from advisor.selectors import team_ids_of
 from decisions.models import Comment, Decision, Revision
 
 REVIEWERS_GROUP = "Architecture reviewers"
@@ -25,8 +25,7 @@ def team_decisions_q(user: User) -> Q:
 
     An author who leaves the team leaves its decisions with the team.
     """
-    teams = Team.objects.filter(members=user).values("id")
-    return Q(team__in=teams) | Q(team__isnull=True, author=user)
+    return Q(team__in=team_ids_of(user)) | Q(team__isnull=True, author=user)
 
 
 def acts_for_team(user: User | AnonymousUser, decision: Decision) -> bool:

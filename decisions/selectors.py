@@ -7,37 +7,52 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from advisor.models import Team
+from advisor.selectors import team_ids_of
 from decisions.models import AuditEntry, Decision, Flag, Review
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
-# Lists show none of these; leaving them in the database keeps a page of rows small (a snapshot
-# alone is tens of kilobytes of JSON to decode).
-UNLISTED = (
-    "snapshot",
-    "context",
-    "drivers",
-    "decision_makers",
-    "consulted",
-    "informed",
-    "body",
-    "search_text",
+# What a row of the decision log shows (decisions.templatetags.portal.log_row). The rest stays
+# in the database: a snapshot alone is tens of kilobytes of JSON to decode, and the author's
+# and team's other columns cost as much to build as to leave out.
+LOG_ROW_FIELDS = (
+    "number",
+    "title",
+    "status",
+    "outcome",
+    "decided_on",
+    "team__name",
+    "author__username",
+    "author__first_name",
+    "author__last_name",
 )
+# A list's tags as a plain list on each decision: the related manager and queryset Django
+# otherwise builds per row cost more than the one query that fetches them all.
+LISTED_TAGS_ATTR = "listed_tags"
+LISTED_TAGS = Prefetch("tags", to_attr=LISTED_TAGS_ATTR)
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
     """Every decision past draft, plus the drafts of the person and of their teams (staff: all)."""
     if not user.is_authenticated:
         return Decision.objects.none()
+    return Decision.objects.filter(visible_q(user)).select_related("author", "team")
+
+
+def visible_q(user: User | AnonymousUser, decision: str = "") -> Q:
+    """The rule of `decisions_visible_to` as a filter, for decisions or, with `decision` (a path
+    such as "decision__"), for rows of another model that belong to one: joined rather than
+    through a subquery of visible ids."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
     if user.is_staff:
-        return Decision.objects.select_related("author", "team")
-    team_ids = Team.objects.filter(members=user).values("id")
-    mine = Q(author=user) | Q(team__in=team_ids)
-    return Decision.objects.filter(~Q(status=Decision.Status.DRAFT) | mine).select_related(
-        "author", "team"
+        return Q()
+    return (
+        ~Q(**{f"{decision}status": Decision.Status.DRAFT})
+        | Q(**{f"{decision}author": user})
+        | Q(**{f"{decision}team__in": team_ids_of(user)})
     )
 
 
@@ -56,9 +71,12 @@ def decisions_due_for_review(
 
 
 def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the home page shows, in a fixed number of queries."""
+    """Everything the home page shows, in a fixed number of queries.
+
+    Each list reads only what its line shows (a decision's link is its number): the whole row
+    and its author and team, for ten lines, cost more to compile and to build than to fetch."""
     today = today or timezone.localdate()
-    visible = decisions_visible_to(user)
+    visible = decisions_visible_to(user).select_related(None)
     awaiting: list[Decision] = []
     if is_reviewer(user):
         mine_approved = Review.objects.filter(
@@ -76,13 +94,13 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
             .exclude(assessment__owner=user)
             .exclude(wrote_text_of(user))
             .exclude(Exists(mine_approved))
-            .defer(*UNLISTED)
+            .select_related("author", "team")
+            .only("number", "title", "author__username", "team__name")
             .order_by("number")[:10]
         )
     drafts = list(
-        visible.filter(status=Decision.Status.DRAFT)
-        .filter(team_decisions_q(user))
-        .defer(*UNLISTED)
+        visible.filter(team_decisions_q(user), status=Decision.Status.DRAFT)
+        .only("number", "title")
         .order_by("-updated_at")[:10]
     )
     # One pass over the log for both tallies: at most statuses x outcomes rows come back.
@@ -99,12 +117,17 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
         .order_by("-n", "entry_id")[:5]
     )
     activity = list(
-        AuditEntry.objects.filter(decision__in=visible.values("id"))
+        AuditEntry.objects.filter(visible_q(user, "decision__"))
         .select_related("actor", "decision")
+        .only("action", "created_at", "actor__username", "decision__number")
         .order_by("-created_at", "-id")[:10]
     )
     due = list(
-        decisions_due_for_review(visible.defer(*UNLISTED), today=today, within=DUE_SOON)[:10]
+        decisions_due_for_review(
+            visible.select_related("team").only("number", "title", "review_by", "team__name"),
+            today=today,
+            within=DUE_SOON,
+        )[:10]
     )
     return {
         "awaiting": awaiting,

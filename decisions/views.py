@@ -84,7 +84,10 @@ def dashboard(request: Request) -> HttpResponse:
     """Home: what waits for me, my team's drafts, the log in numbers, recent activity."""
     context = {
         "framework": default_framework(),
-        "recent": assessments_visible_to(request.user)[:5],
+        # The list shows each one's name and, once finished, its recommendation.
+        "recent": assessments_visible_to(request.user)
+        .select_related(None)
+        .only("name", "result")[:5],
         **dashboard_data(request.user),
     }
     return render(request, "decisions/dashboard.html", context)

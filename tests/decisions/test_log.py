@@ -12,6 +12,7 @@ import re
 import pytest
 from django import forms
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
@@ -20,10 +21,19 @@ from django.urls import reverse
 from advisor.engine import evaluate_raw
 from advisor.framework import default_framework
 from advisor.models import Team
-from decisions.log import DATES_REVERSED, PAGE_SIZE, SEARCH_VECTOR, LogFilterForm, QuickSelect
-from decisions.models import Decision
+from decisions.export import ExportForm
+from decisions.log import (
+    DATES_REVERSED,
+    PAGE_SIZE,
+    SEARCH_VECTOR,
+    LogFilterForm,
+    filter_decisions,
+)
+from decisions.models import Decision, Tag
 from decisions.render.context import Snapshot
+from decisions.selectors import decisions_visible_to
 from decisions.services import decision_create
+from decisions.widgets import QuickInput, QuickSelect
 from tests.decisions.conftest import OUTCOME_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -476,6 +486,28 @@ def test_the_quick_select_writes_what_djangos_select_writes(data):
     assert "Ops &amp; &lt;b&gt;&quot;Infra&quot;&lt;/b&gt;" in str(quick["team"])
 
 
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"q": '"><script>x</script> & co', "from": "2026-01-02"}, {"from": "soon", "to": "1"}],
+)
+def test_the_quick_inputs_write_what_djangos_inputs_write(data):
+    quick, django = LogFilterForm(data), LogFilterForm(data)
+    quick.is_valid(), django.is_valid()
+    for name, djangos in (
+        ("q", forms.TextInput),
+        ("from", forms.DateInput),
+        ("to", forms.DateInput),
+    ):
+        assert isinstance(quick.fields[name].widget, QuickInput)
+        django.fields[name].widget.__class__ = djangos
+
+        assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
+    for checked in ({}, {"drafts": "1"}):
+        quick_export, django_export = ExportForm(checked), ExportForm(checked)
+        django_export.fields["drafts"].widget.__class__ = forms.CheckboxInput
+        assert parse_html(str(quick_export["drafts"])) == parse_html(str(django_export["drafts"]))
+
+
 def test_it_tells_htmx_which_filter_it_left_out(alice, log):
     query = {"from": "2026-11-10", "to": "2026-11-01"}
 
@@ -493,3 +525,38 @@ def test_the_search_index_is_built_on_the_expression_the_log_searches():
 
     assert migration.VECTOR == SEARCH_VECTOR
     assert migration.OLD_VECTOR != SEARCH_VECTOR
+
+
+# The log's row as its template wrote it, before `log_row` wrote it in Python.
+ROW_TEMPLATE = """{% with url=decision.get_absolute_url %}
+  <tr>
+    <th scope="row" class="text-nowrap stack-kicker"><a href="{{ url }}">{{ decision.adr_id }}</a></th>
+    <td class="stack-title"><a href="{{ url }}" class="link-body-emphasis">{{ decision.title }}</a>{% for tag in decision.tags.all %} <span class="badge text-bg-light border fw-normal">{{ tag.name }}</span>{% endfor %}</td>
+    <td><span class="badge {% if decision.status == 'accepted' %}text-bg-success{% elif decision.status == 'proposed' %}text-bg-primary{% elif decision.status == 'rejected' %}text-bg-danger{% elif decision.status == 'draft' %}text-bg-light border{% else %}text-bg-secondary{% endif %}">{{ decision.get_status_display }}</span></td>
+    <td data-label="Outcome">{{ decision.outcome|capfirst|default:"—" }}</td>
+    <td data-label="Team">{{ decision.team.name|default:"—" }}</td>
+    <td data-label="Author">{{ decision.author.get_full_name|default:decision.author.get_username }}</td>
+    <td class="text-nowrap" data-label="Date"><time datetime="{{ decision.decided_on.isoformat }}">{{ decision.decided_on|date:"j M Y" }}</time></td>
+  </tr>
+{% endwith %}"""  # noqa: E501
+
+
+def test_the_log_row_writes_what_the_row_template_wrote(alice, bob, dana, payments):
+    hostile = _create(alice, "Use <script>alert(\"x\")</script> & 'quotes'", team=payments)
+    hostile.tags.add(Tag.objects.create(name="<b>pci</b>"), Tag.objects.create(name="a & b"))
+    for status in Decision.Status.values:
+        _create(bob, f"A {status} one", status=status, outcome="hybrid")
+    # Free-form: no outcome, and bob has no full name to show.
+    Decision.objects.filter(author=bob).update(outcome="", team=None)
+    page = list(filter_decisions(decisions_visible_to(dana), {}))
+    row = Template("{% load portal %}{% log_row decision %}")
+
+    assert len(page) == 1 + len(Decision.Status.values)
+    for decision in page:
+        context = Context({"decision": decision})
+        assert parse_html(row.render(context)) == parse_html(Template(ROW_TEMPLATE).render(context))
+    hostile_row = row.render(Context({"decision": page[-1]}))
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;" in (
+        hostile_row
+    )
+    assert "&lt;b&gt;pci&lt;/b&gt;</span> <span" in hostile_row

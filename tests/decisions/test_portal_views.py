@@ -8,7 +8,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -398,6 +400,61 @@ def test_the_dashboard_lists_leave_the_long_fields_in_the_database(people, team)
     assert [d.pk for d in listed] == [proposed.pk, draft.pk, accepted.pk]
     for decision in listed:
         assert {"snapshot", "body", "search_text"} <= decision.get_deferred_fields()
+
+
+def test_the_dashboard_queries_the_same_number_of_times_however_full_its_lists(people, team):
+    rita = people["rita"]
+    client = _client(rita)
+    client.get(reverse("home"))  # the session and the user, as on any later request
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            make_decision(people["alice"], team)  # awaits rita's review
+            make_decision(rita, None, Status.DRAFT)  # her own draft, without a team
+            accepted = decision_approve(decision=make_decision(people["bob"], team), actor=rita)
+            Decision.objects.filter(pk=accepted.pk).update(review_by=timezone.localdate())
+            Assessment.objects.create(
+                owner=rita,
+                name="Orders",
+                framework_id="serverless-decision",
+                framework_version="1",
+                step="review",
+                result={"recommendation_name": "Containers"},
+            )
+
+    def sections(page: str) -> dict[str, str]:
+        return {
+            name: page.split(f'id="{name}-title"')[1].split("</section>")[0]
+            for name in ("awaiting", "due", "drafts", "activity", "assessments")
+        }
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        one = sections(client.get(reverse("home")).content.decode())
+    add(4)
+    with CaptureQueriesContext(connection) as many:
+        five = sections(client.get(reverse("home")).content.decode())
+
+    # Session, user, groups, the four lists, the tallies, the flagged anti-patterns and the
+    # recent assessments: nothing per line, so no list reads a field it left in the database.
+    assert len(many) == len(few) <= 10
+    assert {name: text.count("<li") for name, text in one.items()} == {
+        "awaiting": 1,
+        "due": 1,
+        "drafts": 1,
+        "activity": 4,
+        "assessments": 1,
+    }
+    assert {name: text.count("<li") for name, text in five.items()} == {
+        "awaiting": 5,
+        "due": 5,
+        "drafts": 5,
+        "activity": 10,
+        "assessments": 5,
+    }
+    assert "rita approved it" in five["activity"] and "· Payments" in five["due"]
+    assert "Payments · alice" in five["awaiting"]
+    assert ">Orders</a> — Containers</li>" in five["assessments"]
 
 
 def test_the_dashboard_says_when_nothing_is_due_for_review(people, team):
