@@ -83,7 +83,6 @@ class Request(HttpRequest):
 def dashboard(request: Request) -> HttpResponse:
     """Home: what waits for me, my team's drafts, the log in numbers, recent activity."""
     context = {
-        "framework": default_framework(),
         # The list shows each one's name and, once finished, its recommendation.
         "recent": assessments_visible_to(request.user)
         .select_related(None)

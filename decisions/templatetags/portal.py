@@ -22,6 +22,8 @@ STATUS_BADGE_CLASSES: dict[str, str] = {
     Decision.Status.DRAFT: "text-bg-light border",
 }
 OTHER_STATUS_CLASSES = "text-bg-secondary"
+# What an empty cell of the log says.
+NONE = "—"
 
 
 @register.simple_tag
@@ -71,7 +73,3 @@ def log_row(decision: Decision) -> SafeString:
         decision.decided_on.isoformat(),
         date_format(decision.decided_on, "j M Y"),
     )
-
-
-# What an empty cell of the log says.
-NONE = "—"
