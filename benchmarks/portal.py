@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support import (  # noqa: E402
     collect_static,
-    median_seconds,
+    interleaved_medians,
     production_environment,
     setup_django,
 )
@@ -197,10 +197,8 @@ def _measure(vendor: str, rounds: int) -> None:
         for call in calls.values():
             ok(call())  # warm caches, templates and the database's buffers
         # An unindexed search takes about a second; fewer rounds keep the run short.
-        return {
-            name: median_seconds(call, search_rounds if "search" in name else rounds, ok)
-            for name, call in calls.items()
-        }
+        fewer = {name: search_rounds for name in calls if "search" in name}
+        return interleaved_medians(calls, rounds, ok, rounds_of=fewer)
 
     search_rounds = max(5, rounds // 10)
     timings = measure(pages)
@@ -215,7 +213,7 @@ def _measure(vendor: str, rounds: int) -> None:
 
     print(
         f"portal benchmark: {DECISIONS:,} decisions, {vendor}, DEBUG off; median of {rounds} "
-        f"requests ({search_rounds} for searches)"
+        f"requests ({search_rounds} for searches), the pages taking turns"
     )
     for name, seconds in timings.items():
         show(name, seconds)

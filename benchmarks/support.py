@@ -63,3 +63,30 @@ def median_seconds(
         if check is not None:
             check(result)
     return statistics.median(samples)
+
+
+def interleaved_medians(
+    calls: dict[str, Callable[[], T]],
+    rounds: int,
+    check: Callable[[T], None] | None = None,
+    *,
+    rounds_of: dict[str, int] | None = None,
+) -> dict[str, float]:
+    """Median wall time of each call, taking one sample of every call per round.
+
+    A ratio against a baseline is only as good as the two being measured under the same load:
+    measured one after the other, a machine that slows down for a few seconds (another process,
+    a neighbour on the same host) lands on whichever call was running then. Interleaved, every
+    call sees the same share of it. `rounds_of` gives some calls fewer rounds (the first ones)."""
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    limits = {name: (rounds_of or {}).get(name, rounds) for name in calls}
+    for round_number in range(rounds):
+        for name, call in calls.items():
+            if round_number >= limits[name]:
+                continue
+            start = time.perf_counter()
+            result = call()
+            samples[name].append(time.perf_counter() - start)
+            if check is not None:
+                check(result)
+    return {name: statistics.median(taken) for name, taken in samples.items()}

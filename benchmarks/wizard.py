@@ -9,12 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 import types
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import median_seconds, setup_django  # noqa: E402
+from support import interleaved_medians, setup_django  # noqa: E402
 
 setup_django()
 
@@ -54,10 +53,6 @@ def _urlconf() -> str:
 
 def _ok(response: HttpResponse) -> None:
     assert response.status_code == 200, response.status_code
-
-
-def _median(call: Callable[[], HttpResponse], rounds: int) -> float:
-    return median_seconds(call, rounds, _ok)
 
 
 def _form(section_id: str) -> dict[str, object]:
@@ -111,18 +106,16 @@ def main() -> None:
 
     for call in (hello, page, step_post, results):
         call()  # warm caches and templates
-    timings = {
-        name: _median(call, rounds)
-        for name, call in [
-            ("bare view (plain text)", hello),
-            ("bare page (login + base template)", page),
-            ("htmx step POST", step_post),
-            ("results page", results),
-        ]
+    calls = {
+        "bare view (plain text)": hello,
+        "bare page (login + base template)": page,
+        "htmx step POST": step_post,
+        "results page": results,
     }
+    timings = interleaved_medians(calls, rounds, _ok)
     plain = timings["bare view (plain text)"]
     page_time = timings["bare page (login + base template)"]
-    print(f"wizard benchmark: median of {rounds} requests, SQLite, DEBUG off")
+    print(f"wizard benchmark: median of {rounds} requests taking turns, SQLite, DEBUG off")
     for name, seconds in timings.items():
         print(
             f"  {name:34} {seconds * 1000:7.2f} ms"

@@ -30,7 +30,7 @@ from decisions.adr_import import (
     Problem,
     parse_adr,
 )
-from decisions.models import Decision, DecisionSequence
+from decisions.models import Decision, DecisionSequence, adr_id
 from decisions.services import decision_import, decision_slug, imported_link
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -58,7 +58,7 @@ class Created:
     path: str
 
     def __str__(self) -> str:
-        return f"ADR-{self.number:04d} {self.title} ({self.status}) from {self.path}"
+        return f"{adr_id(self.number)} {self.title} ({self.status}) from {self.path}"
 
 
 @dataclass
@@ -189,14 +189,14 @@ def _numbers(
             reason = "has no number"
         elif adr.number in existing:
             taken = existing[adr.number]
-            reason = f"ADR-{adr.number:04d} is taken by a decision already in the portal"
+            reason = f"{adr_id(adr.number)} is taken by a decision already in the portal"
             if taken.title == adr.title[:TITLE_LENGTH]:
                 reason += " with the same title (imported before?)"
         else:
-            reason = f"ADR-{adr.number:04d} is also the number of {kept[adr.number].path}"
-        report.renumbered.append(f"{adr.path}: {reason}; imported as ADR-{following:04d}")
+            reason = f"{adr_id(adr.number)} is also the number of {kept[adr.number].path}"
+        report.renumbered.append(f"{adr.path}: {reason}; imported as {adr_id(following)}")
         planned = _Planned(adr, following)
-        planned.note.append(f"Renumbered on import: {reason}; now ADR-{following:04d}.")
+        planned.note.append(f"Renumbered on import: {reason}; now {adr_id(following)}.")
         plan.append(planned)
         following += 1
     return plan

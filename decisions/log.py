@@ -29,7 +29,7 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import LISTED_TAGS, LOG_ROW_FIELDS, decisions_visible_to
+from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows
 from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25
@@ -188,7 +188,7 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
         queryset = queryset.order_by(*SORTS[data["sort"]])
     elif not data.get("q"):
         queryset = queryset.order_by(*SORTS["-number"])
-    return queryset.only(*LOG_ROW_FIELDS).prefetch_related(LISTED_TAGS)
+    return queryset
 
 
 def _shareable_url(request: Request) -> tuple[str, bool]:
@@ -211,7 +211,9 @@ def decision_list(request: Request) -> HttpResponse:
     # and is left out; the valid filters still apply.
     form.is_valid()
     decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
-    page = Paginator(decisions, PAGE_SIZE).get_page(form.cleaned_data.get("page"))
+    rows = decisions.values_list(*LOG_ROW_FIELDS)
+    page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data.get("page"))
+    page.object_list = log_rows(page.object_list)
     context = {
         "form": form,
         "page": page,

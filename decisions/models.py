@@ -16,6 +16,11 @@ class DecisionSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
+def adr_id(number: int) -> str:
+    """How a decision is named in lists, links and exports: ADR-0042."""
+    return f"ADR-{number:04d}"
+
+
 class Decision(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -107,7 +112,7 @@ class Decision(models.Model):
 
     @property
     def adr_id(self) -> str:
-        return f"ADR-{self.number:04d}"
+        return adr_id(self.number)
 
     @property
     def filename_stem(self) -> str:

@@ -31,7 +31,7 @@ from decisions.forms import (
 )
 from decisions.history import Comparison, revision_diff
 from decisions.importer import decisions_import
-from decisions.models import Decision
+from decisions.models import Decision, adr_id
 from decisions.pdfs import decision_pdf as cached_pdf
 from decisions.render.context import Snapshot, default_context, default_drivers, default_title
 from decisions.render.html import markdown_to_html
@@ -523,7 +523,7 @@ def decision_link_view(request: Request, number: int) -> HttpResponse:
         return _throttled(request, decision, wait)
     target = decisions_visible_to(request.user).filter(number=form.cleaned_data["number"]).first()
     if target is None:
-        message = f"There is no ADR-{form.cleaned_data['number']:04d} you can see."
+        message = f"There is no {adr_id(form.cleaned_data['number'])} you can see."
         return _refused(request, decision, message, status=400)
     try:
         decision_link(

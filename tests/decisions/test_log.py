@@ -31,7 +31,7 @@ from decisions.log import (
 )
 from decisions.models import Decision, Tag
 from decisions.render.context import Snapshot
-from decisions.selectors import decisions_visible_to
+from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows
 from decisions.services import decision_create
 from decisions.widgets import QuickInput, QuickSelect
 from tests.decisions.conftest import OUTCOME_ANSWERS
@@ -527,7 +527,7 @@ def test_the_search_index_is_built_on_the_expression_the_log_searches():
     assert migration.OLD_VECTOR != SEARCH_VECTOR
 
 
-# The log's row as its template wrote it, before `log_row` wrote it in Python.
+# The log's row as its template wrote it, before `log_rows` wrote the rows in Python.
 ROW_TEMPLATE = """{% with url=decision.get_absolute_url %}
   <tr>
     <th scope="row" class="text-nowrap stack-kicker"><a href="{{ url }}">{{ decision.adr_id }}</a></th>
@@ -548,14 +548,16 @@ def test_the_log_row_writes_what_the_row_template_wrote(alice, bob, dana, paymen
         _create(bob, f"A {status} one", status=status, outcome="hybrid")
     # Free-form: no outcome, and bob has no full name to show.
     Decision.objects.filter(author=bob).update(outcome="", team=None)
-    page = list(filter_decisions(decisions_visible_to(dana), {}))
-    row = Template("{% load portal %}{% log_row decision %}")
+    decisions = filter_decisions(decisions_visible_to(dana), {})
+    rows = log_rows(decisions.values_list(*LOG_ROW_FIELDS))
+    written = Template("{% load portal %}{% log_rows rows %}")
 
-    assert len(page) == 1 + len(Decision.Status.values)
-    for decision in page:
-        context = Context({"decision": decision})
-        assert parse_html(row.render(context)) == parse_html(Template(ROW_TEMPLATE).render(context))
-    hostile_row = row.render(Context({"decision": page[-1]}))
+    assert len(rows) == 1 + len(Decision.Status.values)
+    for row, decision in zip(rows, decisions, strict=True):
+        assert parse_html(written.render(Context({"rows": [row]}))) == parse_html(
+            Template(ROW_TEMPLATE).render(Context({"decision": decision}))
+        )
+    hostile_row = written.render(Context({"rows": rows[-1:]}))
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;" in (
         hostile_row
     )
