@@ -19,6 +19,7 @@ from decisions.models import (
     Decision,
     DecisionLink,
     DecisionSequence,
+    DecisionTally,
     Flag,
     Review,
     Revision,
@@ -91,6 +92,15 @@ class FlagAdmin(ReadOnlyAdmin[Flag]):
 @admin.register(DecisionSequence)
 class DecisionSequenceAdmin(ReadOnlyAdmin[DecisionSequence]):
     list_display = ["pk", "last"]
+
+
+@admin.register(DecisionTally)
+class DecisionTallyAdmin(ReadOnlyAdmin[DecisionTally]):
+    """Kept by the database's triggers; shown to check it against the log."""
+
+    list_display = ["status", "outcome", "n"]
+    list_filter = ["status"]
+    search_fields = ["status", "outcome"]
 
 
 @admin.register(Tag)

@@ -29,7 +29,7 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows
+from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows, visible_count
 from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25
@@ -211,8 +211,11 @@ def decision_list(request: Request) -> HttpResponse:
     # and is left out; the valid filters still apply.
     form.is_valid()
     decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
-    rows = decisions.values_list(*LOG_ROW_FIELDS)
-    page = Paginator(rows, PAGE_SIZE).get_page(form.cleaned_data.get("page"))
+    paginator = Paginator(decisions.values_list(*LOG_ROW_FIELDS), PAGE_SIZE)
+    if not form.is_filtering():
+        # The whole visible log: its size is known from the stored tally, without counting.
+        paginator.count = visible_count(request.user)
+    page = paginator.get_page(form.cleaned_data.get("page"))
     page.object_list = log_rows(page.object_list)
     context = {
         "form": form,

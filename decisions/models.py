@@ -126,6 +126,26 @@ class Decision(models.Model):
         return self.snapshot is None
 
 
+class DecisionTally(models.Model):
+    """How many decisions have each status and outcome, kept current by the database itself:
+    triggers (migration 0014) count every insert, delete and change of status or outcome, so
+    bulk writes, the admin and plain `.update()` calls are counted too. The home page and the
+    log's unfiltered total read these few rows instead of counting the whole log per request.
+    A pair whose decisions are all gone stays at 0."""
+
+    status = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status", "outcome"], name="one_tally_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}/{self.outcome or '-'}: {self.n}"
+
+
 class Tag(models.Model):
     """A word a team files decisions under ("payments", "data", "security")."""
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from advisor.selectors import team_ids_of
-from decisions.models import AuditEntry, Decision, Flag, Review
+from decisions.models import AuditEntry, Decision, DecisionTally, Flag, Review
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
 # What a row of the decision log shows (decisions.templatetags.portal.log_rows), read as plain
@@ -90,11 +90,39 @@ def visible_q(user: User | AnonymousUser, decision: str = "") -> Q:
         return Q(pk__in=[])
     if user.is_staff:
         return Q()
-    return (
-        ~Q(**{f"{decision}status": Decision.Status.DRAFT})
-        | Q(**{f"{decision}author": user})
-        | Q(**{f"{decision}team__in": team_ids_of(user)})
+    # Past draft, a decision is everyone's to see.
+    return ~Q(**{f"{decision}status": Decision.Status.DRAFT}) | drafts_visible_q(user, decision)
+
+
+def drafts_visible_q(user: User, decision: str = "") -> Q:
+    """Which drafts the person may see: their own and their teams' (staff: every draft)."""
+    if user.is_staff:
+        return Q()
+    return Q(**{f"{decision}author": user}) | Q(**{f"{decision}team__in": team_ids_of(user)})
+
+
+def tally(user: User) -> list[tuple[str, str, int]]:
+    """(status, outcome, how many) for the decisions the person may see, in one query.
+
+    Past draft, everyone sees every decision (`visible_q`), so those pairs come from the stored
+    tally (`DecisionTally`, kept by the database); only the drafts the person may see are
+    counted here. Staff see every draft too."""
+    stored = DecisionTally.objects.filter(n__gt=0).order_by().values_list("status", "outcome", "n")
+    if user.is_staff:
+        return list(stored)
+    drafts = (
+        Decision.objects.filter(drafts_visible_q(user), status=Decision.Status.DRAFT)
+        .order_by()
+        .values_list("status", "outcome")
+        .annotate(n=Count("*"))
+        .values_list("status", "outcome", "n")
     )
+    return list(stored.exclude(status=Decision.Status.DRAFT).union(drafts, all=True))
+
+
+def visible_count(user: User) -> int:
+    """How many decisions the person may see: the unfiltered log's total."""
+    return sum(n for _, _, n in tally(user))
 
 
 # The dashboard's horizon: a decision shows there this long before its review date.
@@ -117,7 +145,6 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
     Each list reads only what its line shows (a decision's link is its number): the whole row
     and its author and team, for ten lines, cost more to compile and to build than to fetch."""
     today = today or timezone.localdate()
-    visible = decisions_visible_to(user).select_related(None)
     awaiting: list[Decision] = []
     if is_reviewer(user):
         mine_approved = Review.objects.filter(
@@ -130,7 +157,8 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
         # The rule of roles.review_refusal, as a filter: not the author, not a co-writer, not
         # whoever entered the answers.
         awaiting = list(
-            visible.filter(status=Decision.Status.PROPOSED)
+            # Proposed decisions are everyone's to see (`visible_q`).
+            Decision.objects.filter(status=Decision.Status.PROPOSED)
             .exclude(author=user)
             .exclude(assessment__owner=user)
             .exclude(wrote_text_of(user))
@@ -139,16 +167,15 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
             .only("number", "title", "author__username", "team__name")
             .order_by("number")[:10]
         )
+    # A team's drafts, and a person's own, are theirs to see: no visibility rule to add.
     drafts = list(
-        visible.filter(team_decisions_q(user), status=Decision.Status.DRAFT)
+        Decision.objects.filter(team_decisions_q(user), status=Decision.Status.DRAFT)
         .only("number", "title")
         .order_by("-updated_at")[:10]
     )
-    # One pass over the log for both tallies: at most statuses x outcomes rows come back.
     by_status: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()
-    pairs = visible.order_by().values_list("status", "outcome").annotate(n=Count("*"))
-    for status, outcome, n in pairs.values_list("status", "outcome", "n"):
+    for status, outcome, n in tally(user):
         by_status[status] += n
         by_outcome[outcome] += n
     flagged = list(
@@ -163,9 +190,12 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
         .only("action", "created_at", "actor__username", "decision__number")
         .order_by("-created_at", "-id")[:10]
     )
+    # Accepted decisions are everyone's to see (`visible_q`).
     due = list(
         decisions_due_for_review(
-            visible.select_related("team").only("number", "title", "review_by", "team__name"),
+            Decision.objects.select_related("team").only(
+                "number", "title", "review_by", "team__name"
+            ),
             today=today,
             within=DUE_SOON,
         )[:10]
