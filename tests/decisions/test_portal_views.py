@@ -433,7 +433,8 @@ def test_the_dashboard_queries_the_same_number_of_times_however_full_its_lists(p
         one = sections(client.get(reverse("home")).content.decode())
     add(4)
     with CaptureQueriesContext(connection) as many:
-        five = sections(client.get(reverse("home")).content.decode())
+        response = client.get(reverse("home"))
+        five = sections(response.content.decode())
 
     # Session, user, groups, the four lists, the tallies, the flagged anti-patterns and the
     # recent assessments: nothing per line, so no list reads a field it left in the database.
@@ -455,6 +456,23 @@ def test_the_dashboard_queries_the_same_number_of_times_however_full_its_lists(p
     assert "rita approved it" in five["activity"] and "· Payments" in five["due"]
     assert "Payments · alice" in five["awaiting"]
     assert ">Orders</a> — Containers</li>" in five["assessments"]
+    # The recommendation's name comes out of the stored result; the rest of it stays unread.
+    assert all("result" in a.get_deferred_fields() for a in response.context["recent"])
+
+
+def test_the_dashboard_names_a_finished_assessments_recommendation_and_marks_the_rest(people, team):
+    alice = people["alice"]
+    common = {"owner": alice, "framework_id": "serverless-decision", "framework_version": "1"}
+    Assessment.objects.create(name="Ledger", step="traffic", **common)
+    Assessment.objects.create(
+        name="Refunds", step="review", result={"recommendation_name": "<b>Hybrid</b>"}, **common
+    )
+
+    page = _client(alice).get(reverse("home")).content.decode()
+    recent = page.split('id="assessments-title"')[1].split("</section>")[0]
+
+    assert ">Ledger</a> — in progress</li>" in recent
+    assert ">Refunds</a> — &lt;b&gt;Hybrid&lt;/b&gt;</li>" in recent
 
 
 def test_the_dashboard_says_when_nothing_is_due_for_review(people, team):
