@@ -5,23 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE = [("decisions", "0003_search_index"), ("advisor", "0002_reassesses")]
 AFTER = [("decisions", "0004_review_round")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         user = apps.get_model("auth", "User").objects.create(username="alice")
         # Before 0004 one reviewer could approve a version only once, so a second reviewer
@@ -58,7 +51,7 @@ def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
                 created_at=start + dt.timedelta(minutes=minutes)
             )
 
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
 
         decisions = apps.get_model("decisions", "Decision").objects
         reviews = apps.get_model("decisions", "Review").objects
@@ -68,12 +61,12 @@ def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
         assert reviews.get(pk=late.pk).review_round == 2
         assert reviews.get(pk=other.pk).review_round == 1
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_renders_the_comments_already_posted():
-    apps = _migrate([("decisions", "0005_visibility_index")])
+    apps = migrate_to([("decisions", "0005_visibility_index")])
     try:
         user = apps.get_model("auth", "User").objects.create(username="alice")
         decision = apps.get_model("decisions", "Decision").objects.create(
@@ -93,7 +86,7 @@ def test_it_renders_the_comments_already_posted():
             body="<script>alert(1)</script> ![pixel](https://tracker.example/p.gif)",
         )
 
-        apps = _migrate([("decisions", "0006_comment_body_html")])
+        apps = migrate_to([("decisions", "0006_comment_body_html")])
 
         stored = apps.get_model("decisions", "Comment").objects
         assert stored.get(pk=plain.pk).body_html == "<p>Cost the <strong>peak</strong></p>\n"
@@ -101,12 +94,12 @@ def test_it_renders_the_comments_already_posted():
         assert "&lt;script&gt;" in html and "<img" not in html
         assert "image not shown: https://tracker.example/p.gif" in html
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_stores_the_review_date_of_questionnaire_decisions_already_made():
-    apps = _migrate([("decisions", "0011_review_by")])
+    apps = migrate_to([("decisions", "0011_review_by")])
     try:
         user = apps.get_model("auth", "User").objects.create(username="alice")
         decisions = apps.get_model("decisions", "Decision").objects
@@ -129,7 +122,7 @@ def test_it_stores_the_review_date_of_questionnaire_decisions_already_made():
             **common,
         )
 
-        apps = _migrate([("decisions", "0012_review_by_from_snapshot")])
+        apps = migrate_to([("decisions", "0012_review_by_from_snapshot")])
 
         after = apps.get_model("decisions", "Decision").objects
         # 13 months after 31 January is the end of the next February.
@@ -138,4 +131,4 @@ def test_it_stores_the_review_date_of_questionnaire_decisions_already_made():
         assert after.get(pk=free.pk).review_by is None
         assert after.get(pk=kept.pk).review_by == dt.date(2030, 1, 1)
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.urls import reverse
 from decisions.models import Decision, DecisionTally
 from decisions.selectors import decisions_visible_to, tally, visible_count
 from tests.decisions.conftest import make_decision
+from tests.migrations import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db
 
@@ -161,18 +161,11 @@ def test_emptying_the_log_with_truncate_empties_its_tally(alice, team):
     assert _stored() == _counted() == Counter({("proposed", "serverless"): 1})
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_tallies_the_log_as_it_stands_and_its_reversal_stops_counting():
     before = [("decisions", "0013_due_for_review_index")]
     after = [("decisions", "0014_decision_tally")]
-    apps = _migrate(before)
+    apps = migrate_to(before)
     try:
         user = User.objects.create(username="alice")
         decision_model = apps.get_model("decisions", "Decision")
@@ -189,20 +182,15 @@ def test_the_migration_tallies_the_log_as_it_stands_and_its_reversal_stops_count
                 context="",
             )
 
-        _migrate(after)
+        migrate_to(after)
 
         assert _stored() == Counter({("accepted", "serverless"): 2, ("draft", ""): 1})
         Decision.objects.filter(number=3).update(status="proposed")
         assert _stored() == _counted()
 
-        _migrate(before)
+        migrate_to(before)
         # The triggers went with the table: a write no longer reaches for it.
         Decision.objects.filter(number=1).delete()
         assert "decisions_decisiontally" not in connection.introspection.table_names()
     finally:
-        _migrate([("decisions", max_migration())])
-
-
-def max_migration() -> str:
-    executor = MigrationExecutor(connection)
-    return max(name for app, name in executor.loader.graph.leaf_nodes() if app == "decisions")
+        migrate_to_latest()

@@ -9,13 +9,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
 from decisions.models import Decision
 from notifications.models import FeedToken
 from tests.decisions.conftest import make_decision
+from tests.migrations import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db
 
@@ -161,26 +161,19 @@ def test_only_the_digest_of_a_token_is_stored(alice, team):
         assert token not in repr(cursor.fetchall())
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_token_stored_before_digests_keeps_its_feed_working(alice, team):
     make_decision(alice, team)
-    apps = _migrate([("notifications", "0001_initial")])
+    apps = migrate_to([("notifications", "0001_initial")])
     try:
         apps.get_model("notifications", "FeedToken").objects.create(
             user_id=alice.pk, token="an-address-already-in-a-feed-reader"
         )
 
-        _migrate([("notifications", "0002_feed_token_digest")])
+        migrate_to([("notifications", "0002_feed_token_digest")])
 
         assert set(_entries(_feed("an-address-already-in-a-feed-reader"))) == {
             "ADR-0001: Use serverless for Orders"
         }
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
