@@ -12,35 +12,40 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-SELECTED = mark_safe(" selected")
+from advisor.markup import escape_html, html_attrs
 
 
 class QuickSelect(forms.Select):
-    """A single-choice select whose options are written in Python, not one template each."""
+    """A single-choice select whose options are written in Python, not one template each.
+
+    Its options are written straight from the choices, as `Select.optgroups` would build them:
+    only the first option whose value matches is selected, and a select's options inherit none
+    of its attributes. Grouped choices go through Django's own widget."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}{}>{}</option>',
-            (
-                (
-                    option["value"],
-                    flatatt({k: v for k, v in option["attrs"].items() if k != "selected"}),
-                    SELECTED if option["selected"] else "",
-                    option["label"],
-                )
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        wanted = set(self.format_value(value))
+        options = []
+        # Iterated once, never measured: a model choice field's len() is a COUNT query.
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                return super().render(name, value, attrs, renderer)
+            text = "" if option_value is None else str(option_value)
+            selected = text in wanted
+            if selected:
+                wanted = set()  # a single select marks only the first match
+            options.append(
+                f'<option value="{escape_html(text)}"{" selected" if selected else ""}>'
+                f"{escape_html(label)}</option>"
+            )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<select name="{escape_html(name)}"{html_attrs(final_attrs)}>{"".join(options)}'
+            "</select>"
         )
 
 

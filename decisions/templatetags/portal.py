@@ -6,7 +6,6 @@ from django import template
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import capfirst
 
 from advisor.markup import escape_html
 from decisions.models import Decision, adr_id
@@ -53,6 +52,7 @@ def log_rows(rows: list[LogRow]) -> SafeString:
     head, _, tail = reverse("decision_detail", args=[URL_MARK]).rpartition(str(URL_MARK))
     # Django's "M" date format: the month's three letters, in the active language.
     months = {row.decided_on.month: str(MONTHS_3[row.decided_on.month]).title() for row in rows}
+    badges = {row.status: _badge(row.status) for row in rows}
     html = []
     for row in rows:
         url = escape_html(f"{head}{row.number}{tail}")
@@ -61,14 +61,15 @@ def log_rows(rows: list[LogRow]) -> SafeString:
             for tag in row.tags
         )
         day = row.decided_on
+        outcome = row.outcome[:1].upper() + row.outcome[1:]  # the `capfirst` filter
         html.append(
             "<tr>"
             f'\n    <th scope="row" class="text-nowrap stack-kicker"><a href="{url}">'
             f"{adr_id(row.number)}</a></th>"
             f'\n    <td class="stack-title"><a href="{url}" class="link-body-emphasis">'
             f"{escape_html(row.title)}</a>{tags}</td>"
-            f"\n    <td>{_badge(row.status)}</td>"
-            f'\n    <td data-label="Outcome">{escape_html(capfirst(row.outcome) or NONE)}</td>'
+            f"\n    <td>{badges[row.status]}</td>"
+            f'\n    <td data-label="Outcome">{escape_html(outcome or NONE)}</td>'
             f'\n    <td data-label="Team">{escape_html(row.team or NONE)}</td>'
             f'\n    <td data-label="Author">{escape_html(row.author)}</td>'
             f'\n    <td class="text-nowrap" data-label="Date"><time datetime="{day.isoformat()}">'

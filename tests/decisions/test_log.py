@@ -473,7 +473,15 @@ def test_it_tidies_the_empty_fields_a_submitted_form_adds(alice, log):
     assert client.get(URL, {"status": "accepted"}).status_code == 200  # already tidy
 
 
-@pytest.mark.parametrize("data", [{}, {"status": "accepted", "team": "x-y", "outcome": "bogus"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"status": "accepted", "team": "x-y", "outcome": "bogus"},
+        {"team": "nobody", "outcome": "hybrid", "sort": "title"},
+        {"outcome": "none", "sort": "-updated_at", "status": "<b>"},
+    ],
+)
 def test_the_quick_select_writes_what_djangos_select_writes(data):
     Team.objects.create(name='Ops & <b>"Infra"</b>', slug="x-y")
     quick, django = LogFilterForm(data), LogFilterForm(data)
@@ -484,6 +492,15 @@ def test_the_quick_select_writes_what_djangos_select_writes(data):
 
         assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
     assert "Ops &amp; &lt;b&gt;&quot;Infra&quot;&lt;/b&gt;" in str(quick["team"])
+
+
+def test_the_quick_select_writes_grouped_choices_as_djangos_select_does():
+    choices = [("", "Any"), ("Kept", [("a", "A & b"), ("b", "<B>")]), ("c", "C")]
+
+    for value in ("", "b", "c"):
+        quick = QuickSelect(choices=choices, attrs={"class": "form-select"}).render("x", value)
+        django = forms.Select(choices=choices, attrs={"class": "form-select"}).render("x", value)
+        assert parse_html(quick) == parse_html(django), value
 
 
 @pytest.mark.parametrize(
