@@ -245,7 +245,12 @@ class AuditEntry(models.Model):
 
     @property
     def label(self) -> str:
-        return self.LABELS.get(self.action, self.action.replace("_", " "))
+        return self.label_of(self.action)
+
+    @classmethod
+    def label_of(cls, action: str) -> str:
+        """What the action reads as after the actor's name: "approved it"."""
+        return cls.LABELS.get(action, action.replace("_", " "))
 
 
 class Review(models.Model):

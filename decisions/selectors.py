@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from advisor.selectors import team_ids_of
-from decisions.models import AuditEntry, Decision, DecisionTally, Flag, Review
+from decisions.models import AuditEntry, Decision, DecisionTally, Flag, Review, adr_id
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
 # What a row of the decision log shows (decisions.templatetags.portal.log_rows), read as plain
@@ -73,6 +73,20 @@ def log_rows(values: Iterable[tuple[Any, ...]]) -> list[LogRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityLine:
+    """One entry of the home page's recent activity: who did what to which decision, when."""
+
+    created_at: dt.datetime
+    actor: str
+    label: str
+    number: int
+
+    @property
+    def adr_id(self) -> str:
+        return adr_id(self.number)
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
@@ -184,12 +198,14 @@ def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
         .annotate(n=Count("id"))
         .order_by("-n", "entry_id")[:5]
     )
-    activity = list(
-        AuditEntry.objects.filter(visible_q(user, "decision__"))
-        .select_related("actor", "decision")
-        .only("action", "created_at", "actor__username", "decision__number")
-        .order_by("-created_at", "-id")[:10]
-    )
+    activity = [
+        ActivityLine(created_at, actor, AuditEntry.label_of(action), number)
+        for created_at, actor, action, number in AuditEntry.objects.filter(
+            visible_q(user, "decision__")
+        )
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "actor__username", "action", "decision__number")[:10]
+    ]
     # Accepted decisions are everyone's to see (`visible_q`).
     due = list(
         decisions_due_for_review(

@@ -454,6 +454,8 @@ def test_the_dashboard_queries_the_same_number_of_times_however_full_its_lists(p
         "assessments": 5,
     }
     assert "rita approved it" in five["activity"] and "· Payments" in five["due"]
+    links = re.findall(r'<a href="/decisions/(\d+)/">ADR-(\d{4})</a>', five["activity"])
+    assert len(links) == 10 and all(int(url) == int(name) for url, name in links)
     assert "Payments · alice" in five["awaiting"]
     assert ">Orders</a> — Containers</li>" in five["assessments"]
     # The recommendation's name comes out of the stored result; the rest of it stays unread.
