@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -24,6 +24,7 @@ from decisions.models import (
     Decision,
     DecisionLink,
     DecisionSequence,
+    DecisionTally,
     Flag,
     Review,
     Revision,
@@ -637,3 +638,41 @@ def allowed_actions(decision: Decision, actor: User) -> list[str]:
             continue
         found.append(name)
     return found
+
+
+@dataclass(frozen=True)
+class TallyCorrection:
+    """A (status, outcome) pair whose stored count was not what the log holds."""
+
+    status: str
+    outcome: str
+    stored: int
+    counted: int
+
+
+@transaction.atomic
+def decision_tally_recount() -> list[TallyCorrection]:
+    """Count the log again into the stored tally (`DecisionTally`), for when the decisions were
+    written with the database's triggers off (a data-only restore); returns what was off.
+
+    Writers wait meanwhile: PostgreSQL's table lock here, SQLite's write lock taken when the
+    transaction begins (the project's `transaction_mode`)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE decisions_decision IN SHARE ROW EXCLUSIVE MODE")
+    pairs = Decision.objects.order_by().values_list("status", "outcome").annotate(n=Count("*"))
+    counted = {(s, o): n for s, o, n in pairs.values_list("status", "outcome", "n")}
+    stored = {(t.status, t.outcome): t.n for t in DecisionTally.objects.all()}
+    corrections = [
+        TallyCorrection(status, outcome, stored.get((status, outcome), 0), n)
+        for (status, outcome), n in sorted({**dict.fromkeys(stored, 0), **counted}.items())
+        if stored.get((status, outcome), 0) != n
+    ]
+    if corrections:
+        DecisionTally.objects.all().delete()
+        DecisionTally.objects.bulk_create(
+            DecisionTally(status=status, outcome=outcome, n=n)
+            for (status, outcome), n in counted.items()
+        )
+    return corrections

@@ -4,12 +4,14 @@ log and home page read their totals from it. On SQLite and on PostgreSQL alike."
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -146,6 +148,33 @@ def test_the_unfiltered_log_and_home_page_show_the_tallied_totals(alice, bob, ch
     cells = re.findall(r'\?status=(\w+)">[^<]+</a></th><td class="text-end">(\d+)<', home)
     assert dict(cells)["accepted"] == "3"
     assert dict(cells)["draft"] == "1"
+
+
+def test_a_recount_corrects_a_tally_written_past_and_says_what_was_off(alice, team):
+    for status in ("draft", "proposed", "accepted", "accepted"):
+        _decision(alice, team, status=status)
+    out = io.StringIO()
+    call_command("recount_decisions", stdout=out)
+    assert "nothing to correct" in out.getvalue()
+
+    # As after a data-only restore with the triggers off: one pair off, one missing, one extra.
+    DecisionTally.objects.filter(status="accepted").update(n=7)
+    DecisionTally.objects.filter(status="draft").delete()
+    DecisionTally.objects.create(status="rejected", outcome="hybrid", n=3)
+    out = io.StringIO()
+    call_command("recount_decisions", stdout=out)
+
+    assert _stored() == _counted()
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "accepted, serverless: stored 7, counted 2",
+        "draft, serverless: stored 0, counted 1",
+        "rejected, hybrid: stored 3, counted 0",
+        "Corrected 3 count(s).",
+    ]
+    # The triggers carry on from the corrected counts.
+    _decision(alice, team, status="accepted")
+    assert _stored() == _counted()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
