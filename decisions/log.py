@@ -212,9 +212,9 @@ def decision_list(request: Request) -> HttpResponse:
     form.is_valid()
     decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
     paginator = Paginator(decisions.values_list(*LOG_ROW_FIELDS), PAGE_SIZE)
-    if not form.is_filtering():
-        # The whole visible log: its size is known from the stored tally, without counting.
-        paginator.count = visible_count(request.user)
+    # The whole visible log's size is known from the stored tally; a filtered one is counted
+    # on the decisions alone, without the joins its rows need for their authors and teams.
+    paginator.count = decisions.count() if form.is_filtering() else visible_count(request.user)
     page = paginator.get_page(form.cleaned_data.get("page"))
     page.object_list = log_rows(page.object_list)
     context = {
