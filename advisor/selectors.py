@@ -13,13 +13,22 @@ from django.db.models import Q, QuerySet
 
 from advisor.models import Assessment, Team
 
+# Where `team_ids_of` keeps the query it built on the user object.
+TEAM_IDS_ATTR = "_team_ids_query"
+
 
 def team_ids_of(user: User) -> QuerySet[Any]:
     """The ids of the person's teams, for `team__in=`: every visibility rule filters by it.
 
     Read from the membership table alone; going through Team added a join that each page
-    compiled and planned again in every query it ran."""
-    return Team.members.through.objects.filter(user=user).values("team_id")
+    compiled and planned again in every query it ran. It stays a subquery, so it always reads
+    the membership as it is when its query runs; a page filtering by it several times builds
+    it once per person (kept on the user object, handed out as a fresh copy each time)."""
+    built = getattr(user, TEAM_IDS_ATTR, None)
+    if built is None:
+        built = Team.members.through.objects.filter(user=user).values("team_id")
+        setattr(user, TEAM_IDS_ATTR, built)
+    return built.all()
 
 
 def assessments_visible_to(user: User | AnonymousUser) -> QuerySet[Assessment]:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from advisor.models import Assessment, Team
-from advisor.selectors import assessment_visible_to, assessments_visible_to
+from advisor.selectors import assessment_visible_to, assessments_visible_to, team_ids_of
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,20 @@ def test_nobody_signed_out_and_no_missing_id_is_found():
     assert assessment_visible_to(AnonymousUser(), assessment.pk) is None
     assert assessment_visible_to(owner, assessment.pk + 1000) is None
     assert assessment_visible_to(owner, assessment.pk) == assessment
+
+
+def test_the_teams_query_kept_on_a_person_reads_the_membership_as_it_is_when_it_runs():
+    users = get_user_model().objects
+    owner, teammate = users.create_user("owner"), users.create_user("teammate")
+    payments = Team.objects.create(name="Payments", slug="payments")
+    shared = _assessment(owner, payments)
+    payments.members.add(owner)
+
+    assert list(assessments_visible_to(teammate)) == []
+    assert list(team_ids_of(teammate)) == []  # a copy was read; the kept query was not
+    payments.members.add(teammate)
+
+    # The same user object, so the same kept query: it still sees the new membership.
+    assert list(assessments_visible_to(teammate)) == [shared]
+    assert [row["team_id"] for row in team_ids_of(teammate)] == [payments.pk]
+    assert team_ids_of(teammate) is not team_ids_of(teammate)
