@@ -4,10 +4,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from advisor.models import Assessment, Team
+from decisions.addresses import decision_url
 
 
 class DecisionSequence(models.Model):
@@ -119,7 +119,7 @@ class Decision(models.Model):
         return f"{self.number:04d}-{self.slug}"
 
     def get_absolute_url(self) -> str:
-        return reverse("decision_detail", args=[self.number])
+        return decision_url(self.number)
 
     @property
     def free_form(self) -> bool:

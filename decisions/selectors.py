@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from advisor.selectors import team_ids_of
+from decisions.addresses import decision_url
 from decisions.models import AuditEntry, Decision, DecisionTally, Flag, Review, adr_id
 from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
 
@@ -87,6 +88,10 @@ class ActivityLine:
     @property
     def adr_id(self) -> str:
         return adr_id(self.number)
+
+    @property
+    def url(self) -> str:
+        return decision_url(self.number)
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:

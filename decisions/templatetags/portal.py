@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
 from advisor.markup import escape_html
+from decisions.addresses import around_the_number
 from decisions.models import Decision, adr_id
 from decisions.selectors import LogRow
 
@@ -24,9 +24,6 @@ STATUS_BADGE_CLASSES: dict[str, str] = {
 OTHER_STATUS_CLASSES = "text-bg-secondary"
 # What an empty cell of the log says.
 NONE = "—"
-# Any number no decision has: the log builds its links by putting each number where this one
-# sits in the reversed URL, instead of resolving the route once per row.
-URL_MARK = 987654321
 
 
 def _badge(status: str, testid: str = "") -> str:
@@ -49,7 +46,7 @@ def log_rows(rows: list[LogRow]) -> SafeString:
 
     Written here instead of in the template: a page of rows was most of the log's rendering
     time, a template variable lookup, filter and URL at a time. Every value is escaped."""
-    head, _, tail = reverse("decision_detail", args=[URL_MARK]).rpartition(str(URL_MARK))
+    head, tail = around_the_number()
     # Django's "M" date format: the month's three letters, in the active language.
     months = {row.decided_on.month: str(MONTHS_3[row.decided_on.month]).title() for row in rows}
     badges = {row.status: _badge(row.status) for row in rows}
