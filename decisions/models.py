@@ -131,7 +131,7 @@ class DecisionTally(models.Model):
     triggers (migration 0014) count every insert, delete and change of status or outcome, so
     bulk writes, the admin and plain `.update()` calls are counted too. The home page and the
     log's unfiltered total read these few rows instead of counting the whole log per request.
-    A pair whose decisions are all gone stays at 0."""
+    A pair whose decisions are all gone may stay, at 0; `decision_tally_recount` rebuilds it."""
 
     status = models.CharField(max_length=20)
     outcome = models.CharField(max_length=20, blank=True)

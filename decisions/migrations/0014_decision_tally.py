@@ -14,10 +14,16 @@ TAKE = f"UPDATE {TALLY} SET n = n - 1 WHERE status = OLD.status AND outcome = OL
 CHANGED = "OLD.status IS DISTINCT FROM NEW.status OR OLD.outcome IS DISTINCT FROM NEW.outcome"
 
 POSTGRESQL = [
+    # An update takes one from the old pair and adds one to the new, in the pairs' order: two
+    # decisions moving opposite ways at once (one submitted, one sent back to draft) then lock
+    # the two tally rows in the same order instead of each waiting for the other's.
     f"""CREATE FUNCTION decisions_tally_row() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN {TAKE} END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN {ADD} END IF;
+        IF TG_OP = 'INSERT' THEN {ADD}
+        ELSIF TG_OP = 'DELETE' THEN {TAKE}
+        ELSIF (OLD.status, OLD.outcome) < (NEW.status, NEW.outcome) THEN {TAKE} {ADD}
+        ELSE {ADD} {TAKE}
+        END IF;
         RETURN NULL;
     END $$""",
     # TRUNCATE skips row triggers; emptying the log empties its tally.
@@ -37,10 +43,15 @@ POSTGRESQL_UNDO = [
     "DROP FUNCTION IF EXISTS decisions_tally_row()",
     "DROP FUNCTION IF EXISTS decisions_tally_truncate()",
 ]
+# SQLite drops a table's triggers when Django rebuilds the table (most field changes on
+# SQLite); `decisions.apps` puts these back after every migrate, hence IF NOT EXISTS.
 SQLITE = [
-    f"CREATE TRIGGER decisions_tally_insert AFTER INSERT ON decisions_decision BEGIN {ADD} END",
-    f"CREATE TRIGGER decisions_tally_delete AFTER DELETE ON decisions_decision BEGIN {TAKE} END",
-    "CREATE TRIGGER decisions_tally_update AFTER UPDATE OF status, outcome ON decisions_decision "
+    f"CREATE TRIGGER IF NOT EXISTS decisions_tally_insert AFTER INSERT ON decisions_decision "
+    f"BEGIN {ADD} END",
+    f"CREATE TRIGGER IF NOT EXISTS decisions_tally_delete AFTER DELETE ON decisions_decision "
+    f"BEGIN {TAKE} END",
+    "CREATE TRIGGER IF NOT EXISTS decisions_tally_update "
+    "AFTER UPDATE OF status, outcome ON decisions_decision "
     f"WHEN {CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN {TAKE} {ADD} END",
 ]
 SQLITE_UNDO = [

@@ -22,12 +22,14 @@ STATUS_BADGE_CLASSES: dict[str, str] = {
     Decision.Status.DRAFT: "text-bg-light border",
 }
 OTHER_STATUS_CLASSES = "text-bg-secondary"
+STATUS_LABELS: dict[str, str] = dict(Decision.Status.choices)
 # What an empty cell of the log says.
 NONE = "—"
 
 
 def _badge(status: str, testid: str = "") -> str:
-    label = escape_html(Decision.Status(status).label)
+    # A status outside the list (written past the app) shows as it is, as Django would show it.
+    label = escape_html(STATUS_LABELS.get(status, status))
     classes = STATUS_BADGE_CLASSES.get(status, OTHER_STATUS_CLASSES)
     named = f' data-testid="{escape_html(testid)}"' if testid else ""
     return f'<span class="badge {classes}"{named}>{label}</span>'

@@ -4,6 +4,7 @@ log and home page read their totals from it. On SQLite and on PostgreSQL alike."
 
 from __future__ import annotations
 
+import copy
 import io
 import random
 import re
@@ -17,6 +18,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from decisions.apps import SQLITE_TALLY_TRIGGERS
 from decisions.models import Decision, DecisionTally
 from decisions.selectors import decisions_visible_to, tally, visible_count
 from tests.decisions.conftest import make_decision
@@ -223,3 +225,36 @@ def test_the_migration_tallies_the_log_as_it_stands_and_its_reversal_stops_count
         assert "decisions_decisiontally" not in connection.introspection.table_names()
     finally:
         migrate_to_latest()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables to alter them")
+@pytest.mark.django_db(transaction=True)  # SQLite changes a schema only outside a transaction
+def test_a_table_rebuild_on_sqlite_loses_the_triggers_and_migrate_puts_them_back(alice, team):
+    _decision(alice, team, status="accepted")
+    title = Decision._meta.get_field("title")
+    longer = copy.deepcopy(title)
+    longer.max_length = title.max_length + 1
+
+    def triggers() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            return {row[0] for row in cursor.fetchall()}
+
+    assert triggers() >= set(SQLITE_TALLY_TRIGGERS)
+    try:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Decision, title, longer)  # what a migration altering it does
+        assert not triggers() & set(SQLITE_TALLY_TRIGGERS)
+        _decision(alice, team, status="rejected")  # not counted: no triggers
+        assert _stored() != _counted()
+
+        call_command("migrate", verbosity=0)
+
+        assert triggers() >= set(SQLITE_TALLY_TRIGGERS)
+        assert _stored() == _counted()  # counted again when they were put back
+        _decision(alice, team, status="proposed")
+        assert _stored() == _counted()
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Decision, longer, title)
+        call_command("migrate", verbosity=0)
