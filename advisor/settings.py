@@ -177,14 +177,9 @@ def database_from_url(url: str) -> dict[str, Any]:
     # until gunicorn kills it; the URL's own connect_timeout wins.
     options = config.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        # Parameters sent apart from the SQL, so a query the connection has run twice is
-        # prepared and the server no longer parses and plans it each time: about a
-        # millisecond off each page of the log and home (benchmarks/portal.py). A
-        # transaction-pooling proxy needs to carry them (PgBouncer 1.21+ with
-        # max_prepared_statements); behind an older one, set DATABASE_PREPARED_STATEMENTS=0.
-        options.setdefault("server_side_binding", True)
-        options.setdefault("prepare_threshold", 2)
+    # Prepared statements stay off, as Django leaves them. Tried: the log's plain pages gained
+    # 3-5%, but a prepared search soon ran on a generic plan, which cannot use the search's
+    # expression index (its text-search configuration is a parameter), and got slower.
     return config
 
 

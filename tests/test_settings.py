@@ -9,7 +9,6 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 
 from advisor.settings import (
     database_from_url,
@@ -192,34 +191,6 @@ def test_a_postgres_connection_gives_up_instead_of_hanging():
     assert database_from_url("postgres://app@db/advisor")["OPTIONS"]["connect_timeout"] == 5
     kept = database_from_url("postgres://app@db/advisor?connect_timeout=2")
     assert str(kept["OPTIONS"]["connect_timeout"]) == "2"
-
-
-def test_postgres_prepares_repeated_queries_unless_a_pooler_cannot_carry_them(monkeypatch):
-    options = database_from_url("postgres://app@db/advisor")["OPTIONS"]
-    assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
-
-    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
-    options = database_from_url("postgres://app@db/advisor")["OPTIONS"]
-    assert "server_side_binding" not in options and "prepare_threshold" not in options
-    assert "prepare_threshold" not in database_from_url("sqlite:///x.sqlite3").get("OPTIONS", {})
-
-
-@pytest.mark.django_db
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
-)
-def test_a_query_run_again_on_a_connection_is_prepared_on_the_server():
-    from advisor.models import Team
-
-    def prepared() -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT statement FROM pg_prepared_statements")
-            return [row[0] for row in cursor.fetchall()]
-
-    for slug in ("a", "b", "c"):
-        list(Team.objects.filter(slug=slug))
-
-    assert any('"advisor_team"."slug" = $1' in statement for statement in prepared())
 
 
 @pytest.mark.parametrize(
