@@ -70,7 +70,9 @@ def _statements(vendor: str, postgresql: list[str], sqlite: list[str]) -> list[s
         return postgresql
     if vendor == "sqlite":
         return sqlite
-    raise NotImplementedError(f"no decision tally triggers for {vendor}")
+    # DATABASE_URL accepts only these two (advisor.settings.database_from_url); another
+    # database must not end up with a tally nothing keeps current.
+    raise RuntimeError(f"the decision tally is kept on PostgreSQL and SQLite only, not {vendor}")
 
 
 def install(apps, schema_editor):
