@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
-from advisor.selectors import team_ids_of
+from advisor.compiled import PersonQuery
+from advisor.selectors import assessments_visible_to, team_ids_of
 from decisions.addresses import decision_url
 from decisions.models import AuditEntry, Decision, DecisionTally, Flag, Review, adr_id
-from decisions.roles import is_reviewer, team_decisions_q, wrote_text_of
+from decisions.roles import reviewer_exists, team_decisions_q, wrote_text_of
 
 # What a row of the decision log shows (decisions.templatetags.portal.log_rows), read as plain
 # tuples: a page of model instances, with their authors and teams, cost twice as much to build
@@ -120,15 +122,10 @@ def drafts_visible_q(user: User, decision: str = "") -> Q:
     return Q(**{f"{decision}author": user}) | Q(**{f"{decision}team__in": team_ids_of(user)})
 
 
-def tally(user: User) -> list[tuple[str, str, int]]:
-    """(status, outcome, how many) for the decisions the person may see, in one query.
-
-    Past draft, everyone sees every decision (`visible_q`), so those pairs come from the stored
-    tally (`DecisionTally`, kept by the database); only the drafts the person may see are
-    counted here. Staff see every draft too."""
+def _tally_query(user: User) -> QuerySet[Any, Any]:
     stored = DecisionTally.objects.filter(n__gt=0).order_by().values_list("status", "outcome", "n")
     if user.is_staff:
-        return list(stored)
+        return stored
     drafts = (
         Decision.objects.filter(drafts_visible_q(user), status=Decision.Status.DRAFT)
         .order_by()
@@ -136,7 +133,19 @@ def tally(user: User) -> list[tuple[str, str, int]]:
         .annotate(n=Count("*"))
         .values_list("status", "outcome", "n")
     )
-    return list(stored.exclude(status=Decision.Status.DRAFT).union(drafts, all=True))
+    return stored.exclude(status=Decision.Status.DRAFT).union(drafts, all=True)
+
+
+_TALLY = PersonQuery(_tally_query)
+
+
+def tally(user: User) -> list[tuple[str, str, int]]:
+    """(status, outcome, how many) for the decisions the person may see, in one query.
+
+    Past draft, everyone sees every decision (`visible_q`), so those pairs come from the stored
+    tally (`DecisionTally`, kept by the database); only the drafts the person may see are
+    counted here. Staff see every draft too."""
+    return _TALLY.rows(user)
 
 
 def visible_count(user: User) -> int:
@@ -158,76 +167,133 @@ def decisions_due_for_review(
     ).order_by("review_by", "number")
 
 
-def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the home page shows, in a fixed number of queries.
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    """A decision as a line of one of home's lists: what the line shows, and nothing else."""
 
-    Each list reads only what its line shows (a decision's link is its number): the whole row
-    and its author and team, for ten lines, cost more to compile and to build than to fetch."""
-    today = today or timezone.localdate()
-    awaiting: list[Decision] = []
-    if is_reviewer(user):
-        mine_approved = Review.objects.filter(
-            decision=OuterRef("pk"),
-            reviewer=user,
-            verdict=Review.Verdict.APPROVE,
-            version=OuterRef("version"),
-            review_round=OuterRef("review_round"),
-        )
-        # The rule of roles.review_refusal, as a filter: not the author, not a co-writer, not
-        # whoever entered the answers.
-        awaiting = list(
-            # Proposed decisions are everyone's to see (`visible_q`).
-            Decision.objects.filter(status=Decision.Status.PROPOSED)
-            .exclude(author=user)
-            .exclude(assessment__owner=user)
-            .exclude(wrote_text_of(user))
-            .exclude(Exists(mine_approved))
-            .select_related("author", "team")
-            .only("number", "title", "author__username", "team__name")
-            .order_by("number")[:10]
-        )
-    # A team's drafts, and a person's own, are theirs to see: no visibility rule to add.
-    drafts = list(
-        Decision.objects.filter(team_decisions_q(user), status=Decision.Status.DRAFT)
-        .only("number", "title")
-        .order_by("-updated_at")[:10]
+    number: int
+    title: str
+    team: str = ""
+    author: str = ""
+    review_by: dt.date | None = None
+
+    @property
+    def adr_id(self) -> str:
+        return adr_id(self.number)
+
+    @property
+    def url(self) -> str:
+        return decision_url(self.number)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentLine:
+    """One of a person's recent assessments: its name and, once finished, its recommendation."""
+
+    pk: int
+    name: str
+    recommendation_name: str | None
+
+
+def _awaiting(user: User) -> QuerySet[Any, Any]:
+    """Proposed decisions this reviewer may review and has not approved in their current form
+    (nothing for someone who is not a reviewer)."""
+    mine_approved = Review.objects.filter(
+        decision=OuterRef("pk"),
+        reviewer=user,
+        verdict=Review.Verdict.APPROVE,
+        version=OuterRef("version"),
+        review_round=OuterRef("review_round"),
     )
+    # The rule of roles.review_refusal, as a filter: a reviewer, not the author, not a
+    # co-writer, not whoever entered the answers. Proposed decisions are everyone's to see
+    # (`visible_q`).
+    return (
+        Decision.objects.filter(reviewer_exists(user), status=Decision.Status.PROPOSED)
+        .exclude(author=user)
+        .exclude(assessment__owner=user)
+        .exclude(wrote_text_of(user))
+        .exclude(Exists(mine_approved))
+        .order_by("number")
+        .values_list("number", "title", "team__name", "author__username")[:10]
+    )
+
+
+def _drafts(user: User) -> QuerySet[Any, Any]:
+    # A team's drafts, and a person's own, are theirs to see: no visibility rule to add.
+    return (
+        Decision.objects.filter(team_decisions_q(user), status=Decision.Status.DRAFT)
+        .order_by("-updated_at")
+        .values_list("number", "title")[:10]
+    )
+
+
+def _flagged(user: User) -> QuerySet[Any, Any]:
+    return (
+        Flag.objects.filter(kind=Flag.Kind.ANTI_PATTERN, decision__status=Decision.Status.ACCEPTED)
+        .values("entry_id", "name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "entry_id")
+        .values_list("name", "n")[:5]
+    )
+
+
+def _activity(user: User) -> QuerySet[Any, Any]:
+    return (
+        AuditEntry.objects.filter(visible_q(user, "decision__"))
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "actor__username", "action", "decision__number")[:10]
+    )
+
+
+def _due(user: User, today: dt.date) -> QuerySet[Any, Any]:
+    # Accepted decisions are everyone's to see (`visible_q`).
+    due = decisions_due_for_review(Decision.objects.all(), today=today, within=DUE_SOON)
+    return due.values_list("number", "title", "team__name", "review_by")[:10]
+
+
+def _recent(user: User) -> QuerySet[Any, Any]:
+    # The recommendation's name is read from the stored result in the database, which leaves
+    # the rest of it (tens of kilobytes of JSON) unread.
+    return assessments_visible_to(user).values_list(
+        "pk", "name", KT("result__recommendation_name")
+    )[:5]
+
+
+AWAITING = PersonQuery(_awaiting)
+DRAFTS = PersonQuery(_drafts)
+FLAGGED = PersonQuery(_flagged)
+ACTIVITY = PersonQuery(_activity)
+DUE = PersonQuery(_due)
+RECENT = PersonQuery(_recent)
+
+
+def dashboard(user: User, today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the home page shows, in a fixed number of queries, each compiled once
+    (`PersonQuery`) and reading only what its lines show."""
+    today = today or timezone.localdate()
     by_status: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()
     for status, outcome, n in tally(user):
         by_status[status] += n
         by_outcome[outcome] += n
-    flagged = list(
-        Flag.objects.filter(kind=Flag.Kind.ANTI_PATTERN, decision__status=Decision.Status.ACCEPTED)
-        .values("entry_id", "name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "entry_id")[:5]
-    )
-    activity = [
-        ActivityLine(created_at, actor, AuditEntry.label_of(action), number)
-        for created_at, actor, action, number in AuditEntry.objects.filter(
-            visible_q(user, "decision__")
-        )
-        .order_by("-created_at", "-id")
-        .values_list("created_at", "actor__username", "action", "decision__number")[:10]
-    ]
-    # Accepted decisions are everyone's to see (`visible_q`).
-    due = list(
-        decisions_due_for_review(
-            Decision.objects.select_related("team").only(
-                "number", "title", "review_by", "team__name"
-            ),
-            today=today,
-            within=DUE_SOON,
-        )[:10]
-    )
     return {
-        "awaiting": awaiting,
-        "due": due,
+        "awaiting": [
+            DecisionLine(number, title, team=team or "", author=author)
+            for number, title, team, author in AWAITING.rows(user)
+        ],
+        "due": [
+            DecisionLine(number, title, team=team or "", review_by=review_by)
+            for number, title, team, review_by in DUE.rows(user, today)
+        ],
         "today": today,
-        "drafts": drafts,
+        "drafts": [DecisionLine(number, title) for number, title in DRAFTS.rows(user)],
         "by_status": [(s.label, by_status.get(s.value, 0), s.value) for s in Decision.Status],
         "by_outcome": sorted(by_outcome.items()),
-        "flagged": flagged,
-        "activity": activity,
+        "flagged": FLAGGED.rows(user),
+        "activity": [
+            ActivityLine(created_at, actor, AuditEntry.label_of(action), number)
+            for created_at, actor, action, number in ACTIVITY.rows(user)
+        ],
+        "recent": [AssessmentLine(*row) for row in RECENT.rows(user)],
     }

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from django_htmx.middleware import HtmxDetails
 
 from advisor.framework import default_framework
-from advisor.selectors import assessment_visible_to, assessments_visible_to
+from advisor.selectors import assessment_visible_to
 from advisor.services import assessment_reassess
 from decisions.adr_files import read_zip
 from decisions.adr_import import ImportRefused
@@ -83,17 +82,7 @@ class Request(HttpRequest):
 @login_required
 def dashboard(request: Request) -> HttpResponse:
     """Home: what waits for me, my team's drafts, the log in numbers, recent activity."""
-    context = {
-        # The list shows each one's name and, once finished, its recommendation's name: read
-        # from the stored result in the database, which leaves the rest of it (tens of
-        # kilobytes of JSON) unread.
-        "recent": assessments_visible_to(request.user)
-        .select_related(None)
-        .annotate(recommendation_name=KT("result__recommendation_name"))
-        .only("name")[:5],
-        **dashboard_data(request.user),
-    }
-    return render(request, "decisions/dashboard.html", context)
+    return render(request, "decisions/dashboard.html", dashboard_data(request.user))
 
 
 def _get_decision_for_user(request: Request, number: int) -> Decision:

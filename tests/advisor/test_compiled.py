@@ -1,0 +1,124 @@
+"""Queries compiled once and run for many people answer as their querysets would."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import F
+from django.db.models.expressions import RawSQL
+
+from advisor.compiled import CACHE_ATTR, CACHE_SIZE, PersonQuery
+from advisor.models import Assessment, Team
+from advisor.selectors import assessments_visible_to
+
+pytestmark = pytest.mark.django_db
+
+
+def _assessment(owner, team=None, name="Orders", **fields):
+    return Assessment.objects.create(
+        owner=owner,
+        team=team,
+        name=name,
+        framework_id="f",
+        framework_version="1",
+        step="s",
+        **fields,
+    )
+
+
+def _visible(person):
+    # A datetime and a JSON column: both go through the ORM's converters on the way out.
+    return (
+        assessments_visible_to(person)
+        .order_by("pk")
+        .values_list("pk", "name", "updated_at", "answers", "owner__username", "team__name")
+    )
+
+
+@pytest.fixture
+def people():
+    users = get_user_model().objects
+    owner, teammate, outsider = (users.create_user(name) for name in ("owner", "mate", "out"))
+    staff = users.create_user("staff", is_staff=True)
+    payments = Team.objects.create(name="Payments", slug="payments")
+    payments.members.add(owner, teammate)
+    _assessment(owner, answers={"peak_rps": 40, "triggers": ["http"]})
+    _assessment(owner, payments, name="Ledger")
+    _assessment(teammate, payments, name="Refunds")
+    _assessment(outsider, name="Search")
+    return {"owner": owner, "mate": teammate, "out": outsider, "staff": staff}
+
+
+def test_each_person_gets_the_rows_their_own_queryset_returns(people):
+    query = PersonQuery(_visible)
+
+    # Twice round, so the second reads from the statements the first compiled.
+    for person in [*people.values(), *people.values()]:
+        rows = query.rows(person)
+        assert rows == list(_visible(person)), person.username
+    counts = {name: len(query.rows(person)) for name, person in people.items()}
+    assert counts == {"owner": 3, "mate": 2, "out": 1, "staff": 0}
+    assert query.rows(people["owner"])[0][3] == {"peak_rps": 40, "triggers": ["http"]}
+
+
+def test_it_compiles_once_per_shape_and_binds_each_persons_id(people):
+    built = []
+
+    def build(person, name):
+        built.append((person.pk, person.is_staff, name))
+        return _visible(person).filter(name=name)
+
+    query = PersonQuery(build)
+    for person in people.values():
+        query.rows(person, "Ledger")
+    query.rows(people["owner"], "Orders")
+
+    # A stand-in compiles each shape: staff or not, and for each argument.
+    assert sorted(built) == sorted(
+        [(-7_301_947_223, False, "Ledger"), (-7_301_947_223, True, "Ledger")]
+        + [(-7_301_947_223, False, "Orders")]
+    )
+    assert [row[1] for row in query.rows(people["mate"], "Ledger")] == ["Ledger"]
+    assert query.rows(people["out"], "Ledger") == []
+
+
+def test_membership_is_read_when_the_query_runs_not_when_it_was_compiled(people):
+    query = PersonQuery(_visible)
+    assert [row[1] for row in query.rows(people["out"])] == ["Search"]
+
+    Team.objects.get(slug="payments").members.add(people["out"])
+
+    assert sorted(row[1] for row in query.rows(people["out"])) == ["Ledger", "Refunds", "Search"]
+
+
+def test_columns_the_database_needs_only_for_ordering_are_left_off(people):
+    # DISTINCT with an ordering outside the selected columns makes the ORM select them too.
+    def names(person):
+        return assessments_visible_to(person).order_by("updated_at").values_list("name").distinct()
+
+    query = PersonQuery(names)
+
+    for person in people.values():
+        assert query.rows(person) == list(names(person))
+        assert all(len(row) == 1 for row in query.rows(person))
+
+
+def test_an_id_written_into_the_sql_text_is_refused(people):
+    def written_in(person):
+        where = RawSQL(f"SELECT {person.pk}", ())  # noqa: S608 - the mistake under test
+        return Assessment.objects.filter(owner_id=where).values_list("pk")
+
+    with pytest.raises(ImproperlyConfigured, match="wrote the id into its SQL"):
+        PersonQuery(written_in).rows(people["owner"])
+
+
+def test_a_connection_keeps_a_bounded_number_of_statements(people):
+    query = PersonQuery(lambda person, n: Assessment.objects.values_list(F("pk") + n))
+
+    for n in range(CACHE_SIZE + 5):
+        expected = [(pk + n,) for pk in Assessment.objects.values_list("pk", flat=True)]
+        assert query.rows(people["owner"], n) == expected
+
+    assert 0 < len(getattr(connection, CACHE_ATTR)) <= CACHE_SIZE
