@@ -13,9 +13,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Case, OrderBy, Q, QuerySet, Value, When
+from django.db.models import Case, Count, OrderBy, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +29,12 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows, visible_count
+from decisions.selectors import (
+    LOG_ROW_FIELDS,
+    decisions_visible_to,
+    log_rows,
+    visible_count,
+)
 from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25
@@ -191,6 +196,29 @@ def filter_decisions(queryset: QuerySet[Decision], data: dict[str, Any]) -> Quer
     return queryset
 
 
+def _searched_page(decisions: QuerySet[Decision], number: int) -> Page[Any]:
+    """A page of a searched log, whose query counts the matches as well (a window over them).
+
+    A search must read all its matches to rank or sort them, so counting them in the same
+    query saves reading them a second time. Other filters count on their own: their page can
+    stop early on the number index, and with a window over it PostgreSQL walked that whole
+    index instead (12 ms against 2 on the benchmark's data). Only a page past the end needs
+    a count of its own, and then the last page."""
+    paginator: Paginator[Any] = Paginator(decisions.values_list(*LOG_ROW_FIELDS), PAGE_SIZE)
+    counted = decisions.annotate(total=Window(Count("pk"))).values_list(*LOG_ROW_FIELDS, "total")
+    start = (number - 1) * PAGE_SIZE
+    rows = list(counted[start : start + PAGE_SIZE])
+    if rows:
+        paginator.count = rows[0][-1]
+        page = paginator.page(number)
+        page.object_list = log_rows(row[:-1] for row in rows)
+        return page
+    paginator.count = decisions.count()
+    page = paginator.get_page(number)
+    page.object_list = log_rows(page.object_list) if paginator.count else []
+    return page
+
+
 def _shareable_url(request: Request) -> tuple[str, bool]:
     """This URL without the empty fields a submitted form adds (`&status=&team=`), and whether
     there were any."""
@@ -211,12 +239,16 @@ def decision_list(request: Request) -> HttpResponse:
     # and is left out; the valid filters still apply.
     form.is_valid()
     decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
-    paginator = Paginator(decisions.values_list(*LOG_ROW_FIELDS), PAGE_SIZE)
-    # The whole visible log's size is known from the stored tally; a filtered one is counted
-    # on the decisions alone, without the joins its rows need for their authors and teams.
-    paginator.count = decisions.count() if form.is_filtering() else visible_count(request.user)
-    page = paginator.get_page(form.cleaned_data.get("page"))
-    page.object_list = log_rows(page.object_list)
+    number = form.cleaned_data.get("page") or 1
+    if form.cleaned_data.get("q"):
+        page = _searched_page(decisions, number)
+    else:
+        paginator = Paginator(decisions.values_list(*LOG_ROW_FIELDS), PAGE_SIZE)
+        # The whole visible log's size is known from the stored tally; a filtered one is
+        # counted on the decisions alone, without the joins its rows need.
+        paginator.count = decisions.count() if form.is_filtering() else visible_count(request.user)
+        page = paginator.get_page(number)
+        page.object_list = log_rows(page.object_list)
     context = {
         "form": form,
         "page": page,

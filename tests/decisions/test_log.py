@@ -139,10 +139,9 @@ def _bulk(author, count: int, start: int = 1000, **fields) -> None:
             title=f"Bulk decision {i}",
             status=Decision.Status.ACCEPTED,
             author=author,
-            outcome="containers",
             context="Generated.",
             snapshot={"bulk": True},
-            **fields,
+            **{"outcome": "containers", **fields},
         )
         for i in range(count)
     )
@@ -384,6 +383,28 @@ def test_it_pages_and_keeps_the_filters_in_the_links(alice, payments):
     second = client.get(URL, {"team": "payments", "status": "accepted", "page": "2"})
     assert len(_numbers(second)) == 5
     assert 'href="?team=payments&amp;status=accepted&amp;page=1"' in second.content.decode()
+
+
+def test_a_searched_page_counts_its_matches_in_the_query_that_reads_it(alice, payments):
+    _bulk(alice, PAGE_SIZE + 5, team=payments)
+    _bulk(alice, 3, start=5000, team=payments, outcome="serverless")
+    client = _client(alice)
+    client.get(URL)  # the session and the user, as on any later request
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(URL, {"q": "bulk", "outcome": "containers", "page": "2"})
+
+    assert len(_numbers(second)) == 5
+    assert "30 decisions, showing 26–30" in second.content.decode()
+    assert not [q["sql"] for q in queries if "COUNT(*) AS" in q["sql"]]
+    # Past the end, the count is asked for on its own and the last page is shown.
+    past = client.get(URL, {"q": "bulk", "outcome": "containers", "page": "9"})
+    assert _numbers(past) == _numbers(second)
+    assert "30 decisions, showing 26–30" in past.content.decode()
+    nothing = client.get(URL, {"q": "bulk", "outcome": "hybrid", "page": "2"})
+    assert (
+        _numbers(nothing) == [] and "No decisions match these filters" in nothing.content.decode()
+    )
 
 
 def test_it_returns_only_the_results_to_htmx(alice, log):
