@@ -174,6 +174,14 @@ class CostComparison(_Frozen):
         raise KeyError(option_id)
 
     @property
+    def recommended_option(self) -> CostOption | None:
+        return self.option(self.recommended) if self.recommended else None
+
+    @property
+    def alternative_option(self) -> CostOption | None:
+        return self.option(self.alternative) if self.alternative else None
+
+    @property
     def rows(self) -> list[tuple[CostOption, str]]:
         """Each option with what the table says beside it: why it is ruled out, "cheapest",
         or nothing."""

@@ -1,6 +1,6 @@
 """The result page's repeated parts as HTML written in Python: the pattern and anti-pattern cards,
 the "because" lists under them and the ruled-out options, what weighed most, the answers that
-would change the result, and outcome names.
+would change the result, the cost table, plain lists, and outcome names and summaries.
 
 As Django templates, the cards and the list of answers that would change the result were half
 of the page's ~3 ms of rendering (a template node costs a few microseconds, and a card has about
@@ -14,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from django import template
 from django.utils.safestring import SafeString
 
+from advisor.costs import CostComparison
+from advisor.digits import group_digits
 from advisor.engine.result import Because, Driver, EntryResult, Flip
+from advisor.framework import Framework
 from advisor.markup import escape_html as _e
 
 register = template.Library()
@@ -43,6 +46,37 @@ def outcome_name(names: Mapping[str, str], outcome_id: str) -> str:
     """An outcome's display name (escaped by the template), or its id if the framework has
     none by that id."""
     return names.get(outcome_id, outcome_id)
+
+
+@register.simple_tag
+def outcome_summary(framework: Framework, outcome_id: str) -> str:
+    """An outcome's one-line summary (escaped by the template), or "" for an unknown id."""
+    return next((o.summary for o in framework.outcomes if o.id == outcome_id), "")
+
+
+@register.simple_tag
+def list_items(values: Sequence[object], empty: str = "") -> SafeString:
+    """One `<li>` per value, or `empty` as the only one when there are none (nothing if "")."""
+    if not values:
+        return SafeString(f"<li>{_e(empty)}</li>" if empty else "")
+    return SafeString("".join(f"<li>{_e(value)}</li>" for value in values))
+
+
+@register.simple_tag
+def cost_rows(cost: CostComparison) -> SafeString:
+    """The cost table's body: each option, what is said beside it, its sizing and price."""
+    rows = []
+    for option, note in cost.rows:
+        if note == "cheapest":
+            badge = ' <span class="badge text-bg-success">cheapest</span>'
+        else:
+            badge = f' <span class="badge text-bg-secondary">{_e(note)}</span>' if note else ""
+        rows.append(
+            f'<tr><th scope="row" class="fw-normal">{_e(option.name)}{badge}</th>'
+            f"<td>{_e(option.sizing)}</td>"
+            f'<td class="text-end text-nowrap">${group_digits(option.monthly, 2)}</td></tr>'
+        )
+    return SafeString("".join(rows))
 
 
 @register.simple_tag

@@ -305,3 +305,44 @@ def test_the_cards_and_lists_written_in_python_escape_what_they_show() -> None:
     # pattern card 7, anti-pattern card 5, driver 4, flip 3, because 2, outcome name 1
     assert html.count(escape(hostile)) == 22
     assert 'id="pattern-p&quot;1"' in html
+
+
+def test_the_cost_rows_and_plain_lists_escape_what_they_show(
+    result: Recommendation, framework: Framework
+) -> None:
+    from django.template import Context, Template
+
+    hostile = '<script>alert("x")</script>'
+    cost = result.cost
+    options = [o.model_copy(update={"name": hostile, "sizing": hostile}) for o in cost.options]
+    ruled_out, cheapest = cost.options[0].id, cost.options[1].id
+    cost = cost.model_copy(
+        update={"options": options, "ruled_out": {ruled_out: hostile}, "cheapest": cheapest}
+    )
+    html = Template(
+        "{% load results %}{% cost_rows cost %}|{% list_items items %}"
+        "|{% list_items empty none_yet %}|{% list_items empty %}"
+        "|{% outcome_summary framework 'no-such-outcome' %}|{% outcome_summary framework chosen %}"
+    ).render(
+        Context(
+            {
+                "cost": cost,
+                "items": [hostile, hostile],
+                "empty": [],
+                "none_yet": "Nothing <yet>",
+                "framework": framework,
+                "chosen": result.recommendation,
+            }
+        )
+    )
+
+    rows, items, nothing_yet, nothing, unknown, summary = html.split("|")
+    assert "<script>" not in html
+    # Each option's name and sizing, and the one reason an option is ruled out.
+    assert rows.count(escape(hostile)) == 2 * len(options) + 1
+    assert rows.count("<tr>") == len(options) and rows.count(">cheapest</span>") == 1
+    assert f"${cost.options[1].monthly:,.2f}<" in rows
+    assert items == f"<li>{escape(hostile)}</li>" * 2
+    assert nothing_yet == "<li>Nothing &lt;yet&gt;</li>" and nothing == "" and unknown == ""
+    outcome = next(o for o in framework.outcomes if o.id == result.recommendation)
+    assert summary == escape(outcome.summary) and summary
