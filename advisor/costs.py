@@ -175,11 +175,11 @@ class CostComparison(_Frozen):
 
     @property
     def recommended_option(self) -> CostOption | None:
-        return self.option(self.recommended) if self.recommended else None
+        return next((o for o in self.options if o.id == self.recommended), None)
 
     @property
     def alternative_option(self) -> CostOption | None:
-        return self.option(self.alternative) if self.alternative else None
+        return next((o for o in self.options if o.id == self.alternative), None)
 
     @property
     def rows(self) -> list[tuple[CostOption, str]]:

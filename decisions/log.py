@@ -38,6 +38,8 @@ from decisions.selectors import (
 from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25
+# No log reaches this page; a larger number would overflow the database's OFFSET.
+LAST_PAGE = 1_000_000
 # English stemming on both sides, so "containers" finds a decision whose outcome is containers.
 SEARCH_CONFIG = "english"
 # PostgreSQL only. A GIN index on exactly this expression would spare the per-row to_tsvector;
@@ -213,7 +215,8 @@ def _searched_page(decisions: QuerySet[Decision], number: int) -> Page[Any]:
         page = paginator.page(number)
         page.object_list = log_rows(row[:-1] for row in rows)
         return page
-    paginator.count = decisions.count()
+    # Nothing on the first page: nothing matches. Past the end: the last page.
+    paginator.count = decisions.count() if number > 1 else 0
     page = paginator.get_page(number)
     page.object_list = log_rows(page.object_list) if paginator.count else []
     return page
@@ -239,7 +242,8 @@ def decision_list(request: Request) -> HttpResponse:
     # and is left out; the valid filters still apply.
     form.is_valid()
     decisions = filter_decisions(decisions_visible_to(request.user), form.cleaned_data)
-    number = form.cleaned_data.get("page") or 1
+    # A page number past any log's end (typed into the address) asks for the last page.
+    number = min(form.cleaned_data.get("page") or 1, LAST_PAGE)
     if form.cleaned_data.get("q"):
         page = _searched_page(decisions, number)
     else:

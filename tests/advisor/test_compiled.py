@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 
-from advisor.compiled import CACHE_ATTR, CACHE_SIZE, PersonQuery
+from advisor.compiled import CACHE_ATTR, CACHE_SIZE, STAND_INS, PersonQuery
 from advisor.models import Assessment, Team
 from advisor.selectors import assessments_visible_to
 
@@ -75,11 +75,9 @@ def test_it_compiles_once_per_shape_and_binds_each_persons_id(people):
         query.rows(person, "Ledger")
     query.rows(people["owner"], "Orders")
 
-    # A stand-in compiles each shape: staff or not, and for each argument.
-    assert sorted(built) == sorted(
-        [(-7_301_947_223, False, "Ledger"), (-7_301_947_223, True, "Ledger")]
-        + [(-7_301_947_223, False, "Orders")]
-    )
+    # Two stand-ins write each shape: staff or not, and for each argument.
+    shapes = [(False, "Ledger"), (True, "Ledger"), (False, "Orders")]
+    assert sorted(built) == sorted((pk, *shape) for shape in shapes for pk in STAND_INS)
     assert [row[1] for row in query.rows(people["mate"], "Ledger")] == ["Ledger"]
     assert query.rows(people["out"], "Ledger") == []
 
@@ -105,13 +103,45 @@ def test_columns_the_database_needs_only_for_ordering_are_left_off(people):
         assert all(len(row) == 1 for row in query.rows(person))
 
 
-def test_an_id_written_into_the_sql_text_is_refused(people):
+def test_a_lookup_of_the_id_itself_keeps_its_place_beside_others(people):
+    # A lookup on the user table's own key: an id out of its column's range would make the ORM
+    # drop the whole branch as impossible.
+    def own_or_ledger(person):
+        rule = Q(owner__pk=person.pk) | Q(name="Search")
+        return Assessment.objects.filter(rule).order_by("pk").values_list("name")
+
+    for person in people.values():
+        assert PersonQuery(own_or_ledger).rows(person) == list(own_or_ledger(person))
+    assert PersonQuery(own_or_ledger).rows(people["owner"]) == [
+        ("Orders",),
+        ("Ledger",),
+        ("Search",),
+    ]
+
+
+def test_an_id_used_other_than_as_a_value_is_refused(people):
     def written_in(person):
         where = RawSQL(f"SELECT {person.pk}", ())  # noqa: S608 - the mistake under test
         return Assessment.objects.filter(owner_id=where).values_list("pk")
 
-    with pytest.raises(ImproperlyConfigured, match="wrote the id into its SQL"):
-        PersonQuery(written_in).rows(people["owner"])
+    def inside_a_pattern(person):
+        mentioned = Q(name__icontains=f"by {person.pk}")
+        return Assessment.objects.filter(Q(owner=person) | mentioned).values_list("pk")
+
+    for build in (written_in, inside_a_pattern):
+        with pytest.raises(ImproperlyConfigured, match="uses the id other than as a value"):
+            PersonQuery(build).rows(people["owner"])
+
+
+def test_it_reads_only_plain_rows_and_nothing_when_nothing_can_match(people):
+    with pytest.raises(ImproperlyConfigured, match="plain values_list"):
+        PersonQuery(lambda person: Assessment.objects.values("pk")).rows(people["owner"])
+    with pytest.raises(ImproperlyConfigured, match="plain values_list"):
+        flat = PersonQuery(lambda person: Assessment.objects.values_list("pk", flat=True))
+        flat.rows(people["owner"])
+
+    nothing = PersonQuery(lambda person: Assessment.objects.none().values_list("pk"))
+    assert nothing.rows(people["owner"]) == []
 
 
 def test_a_connection_keeps_a_bounded_number_of_statements(people):

@@ -138,6 +138,17 @@ def test_it_says_when_nothing_is_ruled_out(render: Render, result: Recommendatio
     assert "No option is ruled out by a hard limit." in render(result)
 
 
+def test_a_stored_cost_naming_an_option_it_no_longer_has_still_renders(
+    render: Render, result: Recommendation
+) -> None:
+    gone = result.cost.model_copy(update={"recommended": "gone", "alternative": "gone too"})
+
+    html = render(result.model_copy(update={"cost": gone}))
+
+    assert 'id="cost-summary"' not in html
+    assert html.count('<th scope="row"') == len(gone.options)
+
+
 def test_it_shows_the_cost_table_with_the_cheapest_badge(
     render: Render, result: Recommendation
 ) -> None:
