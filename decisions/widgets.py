@@ -10,9 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.forms.widgets import Input
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from advisor.markup import escape_html, html_attrs
@@ -56,12 +54,11 @@ class QuickInput(Input):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', widget["value"]) if widget["value"] is not None else "",
-            flatatt(widget["attrs"]),
+        shown = widget["value"]
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<input type="{escape_html(widget["type"])}" name="{escape_html(widget["name"])}"'
+            + (f' value="{escape_html(shown)}"' if shown is not None else "")
+            + f"{html_attrs(widget['attrs'])}>"
         )
 
 
