@@ -78,13 +78,10 @@ def log_rows(values: Iterable[tuple[Any, ...]]) -> list[LogRow]:
     return rows
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityLine:
-    """One entry of the home page's recent activity: who did what to which decision, when."""
+class _NamesADecision:
+    """A line that names a decision by its number: its ADR id, linked to its page."""
 
-    created_at: dt.datetime
-    actor: str
-    label: str
+    __slots__ = ()
     number: int
 
     @property
@@ -94,6 +91,16 @@ class ActivityLine:
     @property
     def url(self) -> str:
         return decision_url(self.number)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityLine(_NamesADecision):
+    """One entry of the home page's recent activity: who did what to which decision, when."""
+
+    created_at: dt.datetime
+    actor: str
+    label: str
+    number: int
 
 
 def decisions_visible_to(user: User | AnonymousUser) -> QuerySet[Decision]:
@@ -168,7 +175,7 @@ def decisions_due_for_review(
 
 
 @dataclass(frozen=True, slots=True)
-class DecisionLine:
+class DecisionLine(_NamesADecision):
     """A decision as a line of one of home's lists: what the line shows, and nothing else."""
 
     number: int
@@ -176,14 +183,6 @@ class DecisionLine:
     team: str = ""
     author: str = ""
     review_by: dt.date | None = None
-
-    @property
-    def adr_id(self) -> str:
-        return adr_id(self.number)
-
-    @property
-    def url(self) -> str:
-        return decision_url(self.number)
 
 
 @dataclass(frozen=True, slots=True)
