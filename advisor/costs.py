@@ -168,18 +168,22 @@ class CostComparison(_Frozen):
         )
 
     def option(self, option_id: str) -> CostOption:
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        raise KeyError(option_id)
+        found = self._option_or_none(option_id)
+        if found is None:
+            raise KeyError(option_id)
+        return found
+
+    def _option_or_none(self, option_id: str) -> CostOption | None:
+        return next((option for option in self.options if option.id == option_id), None)
 
     @property
     def recommended_option(self) -> CostOption | None:
-        return next((o for o in self.options if o.id == self.recommended), None)
+        """The recommended design's option; None when none (or one no longer listed) is named."""
+        return self._option_or_none(self.recommended)
 
     @property
     def alternative_option(self) -> CostOption | None:
-        return next((o for o in self.options if o.id == self.alternative), None)
+        return self._option_or_none(self.alternative)
 
     @property
     def rows(self) -> list[tuple[CostOption, str]]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.apps import AppConfig
@@ -7,11 +8,6 @@ from django.db import connections
 from django.db.models.signals import post_migrate
 
 TALLY_MIGRATION = "decisions.migrations.0014_decision_tally"
-SQLITE_TALLY_TRIGGERS = (
-    "decisions_tally_insert",
-    "decisions_tally_delete",
-    "decisions_tally_update",
-)
 
 
 class DecisionsConfig(AppConfig):
@@ -38,12 +34,11 @@ def restore_tally_triggers(using: str = "default", **kwargs: Any) -> None:
             return  # migrated back past the tally
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {row[0] for row in cursor.fetchall()}
-        if present.issuperset(SQLITE_TALLY_TRIGGERS):
+        migration = import_module(TALLY_MIGRATION)
+        if present.issuperset(migration.SQLITE_TRIGGERS):
             return
-        from importlib import import_module
-
         from decisions.services import decision_tally_recount
 
-        for statement in import_module(TALLY_MIGRATION).SQLITE:
+        for statement in migration.SQLITE:
             cursor.execute(statement)
     decision_tally_recount()

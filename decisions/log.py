@@ -29,12 +29,7 @@ from advisor.framework import default_framework
 from advisor.models import Team
 from decisions.export import ExportForm
 from decisions.models import Decision, Tag
-from decisions.selectors import (
-    LOG_ROW_FIELDS,
-    decisions_visible_to,
-    log_rows,
-    visible_count,
-)
+from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows, visible_count
 from decisions.widgets import QuickDateInput, QuickSelect, QuickTextInput
 
 PAGE_SIZE = 25

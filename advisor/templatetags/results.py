@@ -23,8 +23,12 @@ from advisor.markup import escape_html as _e
 register = template.Library()
 
 
+def _lis(values: Sequence[object]) -> str:
+    return "".join(f"<li>{_e(value)}</li>" for value in values)
+
+
 def _items(values: Sequence[object], css: str) -> str:
-    return f'<ul class="{css}">' + "".join(f"<li>{_e(value)}</li>" for value in values) + "</ul>"
+    return f'<ul class="{css}">{_lis(values)}</ul>'
 
 
 def _because(items: Sequence[Because]) -> str:
@@ -51,7 +55,10 @@ def outcome_name(names: Mapping[str, str], outcome_id: str) -> str:
 @register.simple_tag
 def outcome_summary(framework: Framework, outcome_id: str) -> str:
     """An outcome's one-line summary (escaped by the template), or "" for an unknown id."""
-    return next((o.summary for o in framework.outcomes if o.id == outcome_id), "")
+    try:
+        return framework.outcome(outcome_id).summary
+    except KeyError:
+        return ""
 
 
 @register.simple_tag
@@ -59,7 +66,7 @@ def list_items(values: Sequence[object], empty: str = "") -> SafeString:
     """One `<li>` per value, or `empty` as the only one when there are none (nothing if "")."""
     if not values:
         return SafeString(f"<li>{_e(empty)}</li>" if empty else "")
-    return SafeString("".join(f"<li>{_e(value)}</li>" for value in values))
+    return SafeString(_lis(values))
 
 
 @register.simple_tag

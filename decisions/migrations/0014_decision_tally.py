@@ -54,11 +54,9 @@ SQLITE = [
     "AFTER UPDATE OF status, outcome ON decisions_decision "
     f"WHEN {CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN {TAKE} {ADD} END",
 ]
-SQLITE_UNDO = [
-    "DROP TRIGGER IF EXISTS decisions_tally_insert",
-    "DROP TRIGGER IF EXISTS decisions_tally_delete",
-    "DROP TRIGGER IF EXISTS decisions_tally_update",
-]
+# The names of the statements above, which `decisions.apps` looks for after a migrate.
+SQLITE_TRIGGERS = ("decisions_tally_insert", "decisions_tally_delete", "decisions_tally_update")
+SQLITE_UNDO = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
 FILL = (
     f"INSERT INTO {TALLY} (status, outcome, n) "
     "SELECT status, outcome, COUNT(*) FROM decisions_decision GROUP BY status, outcome"

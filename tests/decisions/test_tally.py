@@ -9,6 +9,7 @@ import io
 import random
 import re
 from collections import Counter
+from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,11 +19,13 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from decisions.apps import SQLITE_TALLY_TRIGGERS
+from decisions.apps import TALLY_MIGRATION
 from decisions.models import Decision, DecisionTally
 from decisions.selectors import decisions_visible_to, tally, visible_count
 from tests.decisions.conftest import make_decision
 from tests.migrations import migrate_to, migrate_to_latest
+
+SQLITE_TALLY_TRIGGERS = import_module(TALLY_MIGRATION).SQLITE_TRIGGERS
 
 pytestmark = pytest.mark.django_db
 
