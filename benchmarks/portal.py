@@ -93,6 +93,7 @@ def _populate(viewer_id: int) -> None:
 
     from advisor.models import Team
     from decisions.models import Decision
+    from decisions.search import search_text
 
     rng = random.Random(7)
     user_model = get_user_model()
@@ -106,6 +107,7 @@ def _populate(viewer_id: int) -> None:
     for number in range(1, DECISIONS + 1):
         workload = f"{rng.choice(WORKLOADS)} {number}"
         outcome = rng.choice(OUTCOMES)
+        context = _context(rng, workload)
         rows.append(
             Decision(
                 number=number,
@@ -115,9 +117,13 @@ def _populate(viewer_id: int) -> None:
                 author=rng.choice(authors),
                 team=rng.choice(teams),
                 outcome=outcome,
-                context=_context(rng, workload),
+                context=context,
                 # The log never reads the snapshot; a stand-in keeps the set-up quick.
                 snapshot={"recommendation": {"recommendation": outcome}},
+                # What saving through the app keeps for the search (bulk_create does not).
+                search_text=search_text(
+                    context=context, drivers=[], people=[], snapshot=None, body=""
+                ),
                 decided_on=start + dt.timedelta(days=rng.randrange(3 * 365)),
             )
         )

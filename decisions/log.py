@@ -12,10 +12,25 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Case, Count, OrderBy, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Expression,
+    OrderBy,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,12 +52,13 @@ PAGE_SIZE = 25
 LAST_PAGE = 1_000_000
 # English stemming on both sides, so "containers" finds a decision whose outcome is containers.
 SEARCH_CONFIG = "english"
-# PostgreSQL only. A GIN index on exactly this expression would spare the per-row to_tsvector;
-# benchmarks/portal.py measures the search with and without one.
-# Migration 0010 indexes this expression; change both together.
+# PostgreSQL only: what each decision's stored search vector holds. Migration 0015 keeps it in
+# a generated column (with its index), so searching and ranking read it instead of computing it
+# again for every match; a change here needs a migration that writes the column anew.
 SEARCH_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
     "search_text", weight="B", config=SEARCH_CONFIG
 )
+SEARCH_COLUMN = "search_vector"
 # The fields that narrow the log; `sort` and `page` only order and page it.
 FILTERS = ("q", "status", "team", "outcome", "tag", "from", "to")
 # Lifecycle order reads better than the alphabet: draft, proposed, accepted, ...
@@ -68,6 +84,17 @@ SORT_CHOICES = [
 # The outcome filter's choice for decisions without an assessment behind them.
 FREE_FORM = "none"
 DATES_REVERSED = "The end date is before the start date."
+
+
+class StoredSearchVector(Expression):
+    """The decision's `SEARCH_VECTOR` as PostgreSQL stores it: a column the model leaves out,
+    since SQLite cannot compute it."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
 
 
 class Request(HttpRequest):
@@ -159,10 +186,11 @@ def search_decisions(queryset: QuerySet[Decision], q: str) -> QuerySet[Decision]
         return queryset
     if connections[queryset.db].vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        vector = StoredSearchVector()
         return (
-            queryset.alias(search=SEARCH_VECTOR)
+            queryset.alias(search=vector)
             .filter(search=query)
-            .annotate(rank=SearchRank(SEARCH_VECTOR, query))
+            .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "-number")
         )
     for word in q.split():

@@ -25,14 +25,16 @@ from decisions.export import ExportForm
 from decisions.log import (
     DATES_REVERSED,
     PAGE_SIZE,
+    SEARCH_COLUMN,
     SEARCH_VECTOR,
     LogFilterForm,
+    StoredSearchVector,
     filter_decisions,
 )
 from decisions.models import Decision, Tag
 from decisions.render.context import Snapshot
 from decisions.selectors import LOG_ROW_FIELDS, decisions_visible_to, log_rows
-from decisions.services import decision_create
+from decisions.services import decision_create, decision_edit
 from decisions.widgets import QuickInput, QuickSelect
 from tests.decisions.conftest import OUTCOME_ANSWERS
 
@@ -572,11 +574,59 @@ def test_it_tells_htmx_which_filter_it_left_out(alice, log):
     assert DATES_REVERSED in plain
 
 
-def test_the_search_index_is_built_on_the_expression_the_log_searches():
-    migration = importlib.import_module("decisions.migrations.0010_search_whole_adr")
+def test_the_stored_search_vector_is_built_on_the_expression_the_log_searches():
+    indexed = importlib.import_module("decisions.migrations.0010_search_whole_adr")
+    stored = importlib.import_module("decisions.migrations.0015_stored_search_vector")
 
-    assert migration.VECTOR == SEARCH_VECTOR
-    assert migration.OLD_VECTOR != SEARCH_VECTOR
+    assert stored.VECTOR == SEARCH_VECTOR
+    assert stored.COLUMN == SEARCH_COLUMN
+    # Undone, 0015 indexes the expression again: the one 0010 left.
+    assert indexed.VECTOR == stored.VECTOR
+    assert indexed.OLD_VECTOR != SEARCH_VECTOR
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_the_stored_search_vector_follows_every_write(alice, payments):
+    decision = _create(alice, "Queue the refunds", team=payments, context="Money goes back.")
+    decision_edit(
+        decision=decision,
+        actor=alice,
+        base_version=decision.version,
+        title="Stream the payouts",
+        context="Ledger entries flow to the bank.",
+        drivers=["Auditors read every entry"],
+        decision_makers=[],
+        consulted=[],
+        informed=[],
+        tags=["finance"],
+    )
+    Decision.objects.filter(pk=decision.pk).update(title="Batch the payouts")  # past the app
+
+    computed, stored = (
+        Decision.objects.annotate(computed=SEARCH_VECTOR, stored=StoredSearchVector())
+        .values_list("computed", "stored")
+        .get(pk=decision.pk)
+    )
+
+    assert stored == computed
+    for word in ("batch", "ledger", "auditor", "financ"):
+        assert word in stored
+    assert "refund" not in stored and "stream" not in stored
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_a_search_reads_the_stored_vector_instead_of_computing_it(alice, payments):
+    wanted = _create(alice, "Queue the refunds", team=payments)
+    client = _client(alice)
+
+    for params in ({"q": "refunds"}, {"q": "refunds", "sort": "title"}):
+        with CaptureQueriesContext(connection) as queries:
+            assert _numbers(client.get(URL, params)) == [wanted.number]
+        searches = [q["sql"] for q in queries if "websearch_to_tsquery" in q["sql"]]
+        assert searches, params
+        for sql in searches:
+            assert "to_tsvector" not in sql
+            assert f'"decisions_decision"."{SEARCH_COLUMN}" @@' in sql
 
 
 # The log's row as its template wrote it, before `log_rows` wrote the rows in Python.

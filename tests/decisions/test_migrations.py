@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from tests.migrations import migrate_to, migrate_to_latest
 
@@ -130,5 +131,46 @@ def test_it_stores_the_review_date_of_questionnaire_decisions_already_made():
         assert after.get(pk=unplanned.pk).review_by is None
         assert after.get(pk=free.pk).review_by is None
         assert after.get(pk=kept.pk).review_by == dt.date(2030, 1, 1)
+    finally:
+        migrate_to_latest()
+
+
+def _columns_and_indexes() -> tuple[set[str], set[str]]:
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_table_description(cursor, "decisions_decision")
+        constraints = connection.introspection.get_constraints(cursor, "decisions_decision")
+    return {column.name for column in table}, set(constraints)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_it_stores_the_search_vector_of_decisions_already_made_and_can_be_undone():
+    apps = migrate_to([("decisions", "0014_decision_tally")])
+    try:
+        columns, indexes = _columns_and_indexes()
+        assert "search_vector" not in columns
+        assert "decision_search" in indexes
+        user = apps.get_model("auth", "User").objects.create(username="alice")
+        apps.get_model("decisions", "Decision").objects.create(
+            number=1,
+            slug="a",
+            title="Queue the refunds",
+            author=user,
+            context="",
+            search_text="Ledger entries flow to the bank.",
+            snapshot={},
+        )
+
+        migrate_to([("decisions", "0015_stored_search_vector")])
+
+        columns, indexes = _columns_and_indexes()
+        assert "search_vector" in columns
+        assert "decision_search_vector" in indexes
+        assert "decision_search" not in indexes
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector::text FROM decisions_decision WHERE number = 1")
+            (stored,) = cursor.fetchone()
+        assert "'refund':3A" in stored
+        assert "'ledger':4B" in stored
     finally:
         migrate_to_latest()
