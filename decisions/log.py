@@ -92,7 +92,8 @@ class StoredSearchVector(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    # A list, as Django's own expressions give: the search lookups add their parameters to it.
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         table = compiler.quote_name_unless_alias(compiler.query.base_table)
         return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
 

@@ -516,19 +516,24 @@ def test_it_tidies_the_empty_fields_a_submitted_form_adds(alice, log):
         {},
         {"status": "accepted", "team": "x-y", "outcome": "bogus"},
         {"team": "nobody", "outcome": "hybrid", "sort": "title"},
-        {"outcome": "none", "sort": "-updated_at", "status": "<b>"},
+        {"outcome": "none", "sort": "-updated_at", "status": "<b>", "tag": "a&b"},
+        {"tag": "nothing", "team": "payments"},
     ],
 )
 def test_the_quick_select_writes_what_djangos_select_writes(data):
     Team.objects.create(name='Ops & <b>"Infra"</b>', slug="x-y")
+    Team.objects.create(name="Payments", slug="payments")
+    Tag.objects.create(name="a&b"), Tag.objects.create(name="<i>pci</i>")
     quick, django = LogFilterForm(data), LogFilterForm(data)
     quick.is_valid(), django.is_valid()
-    for name in ("status", "team", "outcome", "sort"):
+    for name in ("status", "team", "outcome", "tag", "sort"):
         assert isinstance(quick.fields[name].widget, QuickSelect)
         django.fields[name].widget.__class__ = forms.Select
 
         assert parse_html(str(quick[name])) == parse_html(str(django[name])), name
+        assert quick.cleaned_data.get(name) == django.cleaned_data.get(name), name
     assert "Ops &amp; &lt;b&gt;&quot;Infra&quot;&lt;/b&gt;" in str(quick["team"])
+    assert "&lt;i&gt;pci&lt;/i&gt;" in str(quick["tag"])
 
 
 def test_the_quick_select_writes_grouped_choices_as_djangos_select_does():
