@@ -35,6 +35,11 @@ WORKLOADS = (
     "Notifications", "Fraud scoring", "Reporting", "Payouts", "Catalogue", "Recommendations",
     "Audit trail", "Webhooks", "Onboarding", "Pricing", "Inventory", "Shipping", "Analytics",
 )  # fmt: skip
+TAGS = (
+    "pci", "gdpr", "eu-only", "customer-facing", "internal", "batch", "real-time", "kafka",
+    "legacy", "cost", "latency", "on-call", "mobile", "partner-api", "reporting", "ml",
+    "migration", "multi-region", "cache", "search", "payments", "identity", "audit", "edge",
+)  # fmt: skip
 PATTERNS = ("spiky", "steady", "variable", "seasonal")
 OUTCOMES = ("serverless", "containers", "hybrid")
 # Mostly past review, as in a log that has been used for a while; a tenth are drafts.
@@ -87,12 +92,13 @@ def _context(rng: random.Random, workload: str) -> str:
 
 
 def _populate(viewer_id: int) -> None:
-    """10,000 decisions over 24 authors and 8 teams; the viewer is in one team and not staff."""
+    """10,000 decisions over 24 authors and 8 teams, with up to three of 24 tags each; the
+    viewer is in one team and not staff."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     from advisor.models import Team
-    from decisions.models import Decision
+    from decisions.models import Decision, Tag
     from decisions.search import search_text
 
     rng = random.Random(7)
@@ -102,12 +108,15 @@ def _populate(viewer_id: int) -> None:
     )
     teams = Team.objects.bulk_create(Team(name=f"Team {i}", slug=f"team-{i}") for i in range(8))
     teams[0].members.add(viewer_id, *authors[:3])
+    tags = Tag.objects.bulk_create(Tag(name=name) for name in TAGS)
     start = dt.date(2023, 1, 1)
-    rows = []
+    rows, tagged = [], []
     for number in range(1, DECISIONS + 1):
         workload = f"{rng.choice(WORKLOADS)} {number}"
         outcome = rng.choice(OUTCOMES)
         context = _context(rng, workload)
+        chosen = rng.sample(tags, rng.randrange(4))
+        tagged.append(chosen)
         rows.append(
             Decision(
                 number=number,
@@ -122,12 +131,25 @@ def _populate(viewer_id: int) -> None:
                 snapshot={"recommendation": {"recommendation": outcome}},
                 # What saving through the app keeps for the search (bulk_create does not).
                 search_text=search_text(
-                    context=context, drivers=[], people=[], snapshot=None, body=""
+                    context=context,
+                    drivers=[],
+                    people=[],
+                    snapshot=None,
+                    body="",
+                    tags=[tag.name for tag in chosen],
                 ),
                 decided_on=start + dt.timedelta(days=rng.randrange(3 * 365)),
             )
         )
     Decision.objects.bulk_create(rows, batch_size=1000)
+    Decision.tags.through.objects.bulk_create(
+        (
+            Decision.tags.through(decision_id=decision.pk, tag_id=tag.pk)
+            for decision, chosen in zip(rows, tagged, strict=True)
+            for tag in chosen
+        ),
+        batch_size=5000,
+    )
     if connection.vendor == "postgresql":
         # What autovacuum does to a table that has been in use for a while: fresh statistics,
         # and a visibility map, without which no index-only scan is possible.
