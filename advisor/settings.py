@@ -125,6 +125,10 @@ def env_team_groups(name: str) -> dict[str, list[str]]:
     return mapping
 
 
+# How many times a connection runs a statement before preparing it (psycopg's default).
+PREPARE_AFTER = 5
+
+
 def database_from_url(url: str) -> dict[str, Any]:
     """sqlite:///relative/or//absolute/path, or postgres://user:password@host:port/name?options.
 
@@ -177,9 +181,13 @@ def database_from_url(url: str) -> dict[str, Any]:
     # until gunicorn kills it; the URL's own connect_timeout wins.
     options = config.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
-    # Prepared statements stay off, as Django leaves them. Tried: the log's plain pages gained
-    # 3-5%, but a prepared search soon ran on a generic plan, which cannot use the search's
-    # expression index (its text-search configuration is a parameter), and got slower.
+    # Prepared statements: a statement run a few times on a connection is parsed and planned
+    # once. Pages run the same statements with other values (home's compiled queries, the
+    # log's pages), and planning was a good part of their time. They need server-side binding.
+    # Off for a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        options.setdefault("server_side_binding", True)
+        options.setdefault("prepare_threshold", PREPARE_AFTER)
     return config
 
 

@@ -1,7 +1,7 @@
 """Server time of the questionnaire against a bare Django view, measured in one run.
 
 Prints medians and ratios; asserts nothing. Run: `.venv/bin/python benchmarks/wizard.py [--quick]`.
-Aim: an htmx step POST and the results page within 3x the bare view.
+Aim: an htmx step POST and the results page within 3x the bare page (sign-in + base template).
 """
 
 from __future__ import annotations

@@ -187,6 +187,16 @@ def test_production_refuses_settings_that_would_be_unsafe(env, message):
     assert message in completed.stderr
 
 
+def test_postgres_prepares_statements_unless_told_not_to(monkeypatch):
+    options = database_from_url("postgres://app@db/advisor")["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
+
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    options = database_from_url("postgres://app@db/advisor")["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    assert "prepare_threshold" not in database_from_url("sqlite:///x.sqlite3")["OPTIONS"]
+
+
 def test_a_postgres_connection_gives_up_instead_of_hanging():
     assert database_from_url("postgres://app@db/advisor")["OPTIONS"]["connect_timeout"] == 5
     kept = database_from_url("postgres://app@db/advisor?connect_timeout=2")

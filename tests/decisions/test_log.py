@@ -480,6 +480,25 @@ def test_it_queries_the_same_number_of_times_for_10_and_500_decisions(alice, pay
     assert not [q["sql"] for q in many.captured_queries if q["sql"].startswith("DECLARE")]
 
 
+@pytest.mark.skipif(
+    connection.settings_dict["OPTIONS"].get("prepare_threshold") is None,
+    reason="PostgreSQL prepares statements unless DATABASE_PREPARED_STATEMENTS=0",
+)
+def test_searches_for_different_words_share_one_prepared_statement(alice, payments):
+    _create(alice, "Queue the refunds", team=payments)
+    client = _client(alice)
+
+    for word in ("refunds", "payouts", "ledger", "queue", "orders", "refund", "batch"):
+        assert client.get(URL, {"q": word, "sort": "title"}).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    searches = [sql for sql in prepared if "websearch_to_tsquery" in sql]
+    assert len(searches) == 1, searches
+    assert "refund" not in searches[0] and "$" in searches[0]
+
+
 def test_it_says_when_the_log_is_empty(alice):
     page = _client(alice).get(URL).content.decode()
 
