@@ -18,6 +18,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import FieldError
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
@@ -94,6 +95,9 @@ class StoredSearchVector(Expression):
 
     # A list, as Django's own expressions give: the search lookups add their parameters to it.
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        # The query's own table: in a query of anything but decisions that would be another's.
+        if compiler.query.model is not Decision:
+            raise FieldError("The stored search vector belongs to a query of decisions.")
         table = compiler.quote_name_unless_alias(compiler.query.base_table)
         return f"{table}.{connection.ops.quote_name(SEARCH_COLUMN)}", []
 

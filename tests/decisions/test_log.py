@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django import forms
+from django.core.exceptions import FieldError
 from django.db import connection
 from django.template import Context, Template
 from django.test import Client
@@ -636,6 +637,13 @@ def test_the_stored_search_vector_follows_every_write(alice, payments):
     for word in ("batch", "ledger", "auditor", "financ"):
         assert word in stored
     assert "refund" not in stored and "stream" not in stored
+
+
+def test_the_stored_search_vector_is_refused_outside_a_query_of_decisions(alice):
+    tags = Tag.objects.annotate(vector=StoredSearchVector())
+
+    with pytest.raises(FieldError, match="query of decisions"):
+        list(tags)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
