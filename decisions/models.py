@@ -32,6 +32,9 @@ class Decision(models.Model):
 
     number = models.PositiveIntegerField(unique=True)
     slug = models.SlugField(max_length=80)
+    # On PostgreSQL a generated column (`search_vector`, migration 0015) reads the title and
+    # `search_text`: a migration that alters or drops either must drop that column first and
+    # add it again after (PostgreSQL refuses the one, and the other drops it silently).
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     author = models.ForeignKey(
@@ -75,7 +78,8 @@ class Decision(models.Model):
         "Tag", blank=True, related_name="decisions"
     )
     # Every word the log's search looks at beyond the title: context, drivers, people, the
-    # patterns and anti-patterns with their services, the body. Kept by the services on write.
+    # patterns and anti-patterns with their services, the body. Kept by the services on write;
+    # the stored search vector reads it (see `title`).
     search_text = models.TextField(blank=True, editable=False)
     # Where an imported decision came from, and what the import could not map (a status it did
     # not know, a link it could not resolve).
@@ -93,11 +97,12 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["status", "-number"]),
             models.Index(fields=["-updated_at"]),
-            # Everything the visibility rule and the log's filters other than tags and words
-            # read, so counting a filtered log is an index-only scan instead of a pass over the
-            # rows and their long text (and their stored search vector, on PostgreSQL).
+            # Everything the visibility rule and the log's filters other than words read, and
+            # the id for joining tags, so counting a filtered log is an index-only scan instead
+            # of a pass over the rows and their long text (and stored search vector).
             models.Index(
                 fields=["status", "outcome", "author", "team", "decided_on"],
+                include=["id"],
                 name="decision_visibility",
             ),
             # The dashboard's "due for review": accepted decisions in review-date order, read

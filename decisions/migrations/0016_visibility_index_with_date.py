@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
             model_name="decision",
             index=models.Index(
                 fields=["status", "outcome", "author", "team", "decided_on"],
+                include=("id",),
                 name="decision_visibility",
             ),
         ),
