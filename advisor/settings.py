@@ -184,7 +184,8 @@ def database_from_url(url: str) -> dict[str, Any]:
     # Prepared statements: a statement run a few times on a connection is parsed and planned
     # once. Pages run the same statements with other values (home's compiled queries, the
     # log's pages), and planning was a good part of their time. They need server-side binding.
-    # Off for a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+    # Off behind a pooler in transaction mode that does not keep them (PgBouncer before 1.24,
+    # unless max_prepared_statements is set; see the README's Deployment).
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", PREPARE_AFTER)

@@ -188,6 +188,7 @@ def test_production_refuses_settings_that_would_be_unsafe(env, message):
 
 
 def test_postgres_prepares_statements_unless_told_not_to(monkeypatch):
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
     options = database_from_url("postgres://app@db/advisor")["OPTIONS"]
     assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
 
