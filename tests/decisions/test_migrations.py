@@ -1,4 +1,4 @@
-"""The hand-written step of migration 0004: review rounds numbered for decisions already in use."""
+"""The hand-written steps of the decisions migrations, on rows made before each of them runs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ BEFORE = [("decisions", "0003_search_index"), ("advisor", "0002_reassesses")]
 AFTER = [("decisions", "0004_review_round")]
 
 
+def _decision(apps, author, number: int, **fields):
+    """A decision as the models stood at the migration `apps` comes from: number 1 is "a"/"A",
+    number 2 "b"/"B", unless `fields` say otherwise."""
+    slug = "ab"[number - 1]
+    given = {"slug": slug, "title": slug.upper(), "outcome": "serverless", "context": ""}
+    return apps.get_model("decisions", "Decision").objects.create(
+        number=number, author=author, snapshot={}, **{**given, **fields}
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
     apps = migrate_to(BEFORE)
@@ -21,27 +31,10 @@ def test_it_numbers_the_rounds_of_decisions_sent_back_to_draft():
         # Before 0004 one reviewer could approve a version only once, so a second reviewer
         # gives the approval after the return to draft.
         second = apps.get_model("auth", "User").objects.create(username="ravi")
-        decision_model = apps.get_model("decisions", "Decision")
         audit = apps.get_model("decisions", "AuditEntry").objects
         review = apps.get_model("decisions", "Review").objects
-        returned = decision_model.objects.create(
-            number=1,
-            slug="a",
-            title="A",
-            author=user,
-            outcome="serverless",
-            context="",
-            snapshot={},
-        )
-        untouched = decision_model.objects.create(
-            number=2,
-            slug="b",
-            title="B",
-            author=user,
-            outcome="serverless",
-            context="",
-            snapshot={},
-        )
+        returned = _decision(apps, user, 1)
+        untouched = _decision(apps, user, 2)
         start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         early = review.create(decision=returned, reviewer=user, verdict="approve", version=1)
         sent_back = audit.create(decision=returned, actor=user, action="changes_requested")
@@ -70,15 +63,7 @@ def test_it_renders_the_comments_already_posted():
     apps = migrate_to([("decisions", "0005_visibility_index")])
     try:
         user = apps.get_model("auth", "User").objects.create(username="alice")
-        decision = apps.get_model("decisions", "Decision").objects.create(
-            number=1,
-            slug="a",
-            title="A",
-            author=user,
-            outcome="serverless",
-            context="",
-            snapshot={},
-        )
+        decision = _decision(apps, user, 1)
         comments = apps.get_model("decisions", "Comment").objects
         plain = comments.create(decision=decision, author=user, body="Cost the **peak**")
         hostile = comments.create(
@@ -151,14 +136,8 @@ def test_it_stores_the_search_vector_of_decisions_already_made_and_can_be_undone
         assert "search_vector" not in columns
         assert "decision_search" in indexes
         user = apps.get_model("auth", "User").objects.create(username="alice")
-        apps.get_model("decisions", "Decision").objects.create(
-            number=1,
-            slug="a",
-            title="Queue the refunds",
-            author=user,
-            context="",
-            search_text="Ledger entries flow to the bank.",
-            snapshot={},
+        _decision(
+            apps, user, 1, title="Queue the refunds", search_text="Ledger entries flow to the bank."
         )
 
         migrate_to([("decisions", "0015_stored_search_vector")])
