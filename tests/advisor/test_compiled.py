@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from advisor.compiled import CACHE_ATTR, CACHE_SIZE, STAND_INS, PersonQuery
 from advisor.models import Assessment, Team
@@ -119,6 +122,69 @@ def test_a_lookup_of_the_id_itself_keeps_its_place_beside_others(people):
     ]
 
 
+def _named(person, *, name=None, team=None, since=None):
+    # The builder tests whether each value was given, never what it is.
+    visible = _visible(person)
+    if name is not None:
+        visible = visible.filter(name=name)
+    if team is not None:
+        visible = visible.filter(team=team)
+    if since is not None:
+        visible = visible.filter(created_at__date__gte=since)
+    return visible
+
+
+def test_bound_values_share_a_statement_and_answer_as_the_queryset(people):
+    built = []
+
+    def build(person, **bound):
+        built.append(person.pk)
+        return _named(person, **bound)
+
+    query = PersonQuery(build)
+    payments = Team.objects.get(slug="payments").pk
+    today = timezone.localdate()
+    asks = [
+        {"name": name, "team": team, "since": since}
+        for name in ("Ledger", "Refunds", "Orders", "nothing")
+        for team in (payments, -1)
+        for since in (today, today + dt.timedelta(days=1))
+    ]
+
+    for person in (people["owner"], people["mate"]):
+        for bound in asks:
+            assert query.rows(person, **bound) == list(_named(person, **bound)), bound
+        assert query.rows(person, name="Ledger") == list(_named(person, name="Ledger"))
+
+    # One shape with all three values, one with the name alone: each written twice.
+    assert len(built) == 2 * 2
+    ledger = query.rows(people["mate"], name="Ledger", team=payments, since=today)
+    assert [row[1] for row in ledger] == ["Ledger"]
+
+
+def test_a_bound_value_the_statement_does_not_take_as_it_is_is_refused(people):
+    def in_a_pattern(person, name):
+        return _visible(person).filter(name__icontains=name)
+
+    def written_in(person, name):
+        return _visible(person).filter(name=RawSQL(f"'{name}'", ()))  # the mistake under test
+
+    def dropped(person, name):
+        return _visible(person)
+
+    for build in (in_a_pattern, written_in, dropped):
+        with pytest.raises(ImproperlyConfigured, match="other than as a value"):
+            PersonQuery(build).rows(people["owner"], name="Ledger")
+
+
+@pytest.mark.parametrize("value", [True, 1.5, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), None])
+def test_only_ints_strings_and_dates_can_be_bound(people, value):
+    query = PersonQuery(lambda person, name: _visible(person).filter(name=name))
+
+    with pytest.raises(TypeError, match="binds int, str and date values"):
+        query.rows(people["owner"], name=value)
+
+
 def test_an_id_used_other_than_as_a_value_is_refused(people):
     def written_in(person):
         where = RawSQL(f"SELECT {person.pk}", ())  # noqa: S608 - the mistake under test
@@ -129,7 +195,7 @@ def test_an_id_used_other_than_as_a_value_is_refused(people):
         return Assessment.objects.filter(Q(owner=person) | mentioned).values_list("pk")
 
     for build in (written_in, inside_a_pattern):
-        with pytest.raises(ImproperlyConfigured, match="uses the id other than as a value"):
+        with pytest.raises(ImproperlyConfigured, match="other than as a value"):
             PersonQuery(build).rows(people["owner"])
 
 
