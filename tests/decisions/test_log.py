@@ -28,7 +28,10 @@ from decisions.log import (
     PAGE_SIZE,
     SEARCH_COLUMN,
     SEARCH_VECTOR,
+    SORT_CHOICES,
+    CompiledLog,
     LogFilterForm,
+    LogFilters,
     StoredSearchVector,
     filter_decisions,
 )
@@ -481,6 +484,67 @@ def test_it_queries_the_same_number_of_times_for_10_and_500_decisions(alice, pay
     assert not [q["sql"] for q in many.captured_queries if q["sql"].startswith("DECLARE")]
 
 
+def test_a_tag_or_team_filter_is_checked_without_a_query_of_its_own(alice, log):
+    log["ledger"].tags.add(Tag.objects.create(name="pci"))
+    client = _client(alice)
+    client.get(URL)  # the session and the user, as on any later request
+
+    with CaptureQueriesContext(connection) as plain:
+        client.get(URL, {"status": "accepted"})
+    with CaptureQueriesContext(connection) as both:
+        assert _numbers(client.get(URL, {"tag": "pci", "team": "payments"})) == [2]
+    with CaptureQueriesContext(connection) as unknown:
+        response = client.get(URL, {"tag": "nothing", "team": "nobody"})
+
+    # Session, user, count, page, the page's tags, and each option list once.
+    assert len(both) == len(plain) == len(unknown)
+    assert _numbers(response) == [3, 2, 1]
+    assert response.content.decode().count("Select a valid choice") == 2
+
+
+def _ask(alice, dana, log, payments):
+    """Every combination of the log's filters, each with a value that matches something, for
+    a member of a team and for staff; cycling through the sorts."""
+    pci = Tag.objects.create(name="pci")
+    log["ledger"].tags.add(pci)
+    log["orders"].tags.add(pci)
+    _create(alice, "A draft of ours", team=payments, status=Decision.Status.DRAFT)
+    Decision.objects.filter(pk=log["orders"].pk).update(outcome="")  # free-form
+    values = {
+        "q": "ledger",
+        "status": "accepted",
+        "team": payments.pk,
+        "outcome": "",
+        "tag": pci.pk,
+        "start": dt.date(2026, 1, 1),
+        "end": dt.date(2026, 4, 1),
+    }
+    sorts = [value for value, _ in SORT_CHOICES]
+    names = list(values)
+    for i in range(2 ** len(names)):
+        given = {name: values[name] for bit, name in enumerate(names) if i >> bit & 1}
+        for person in (alice, dana):
+            yield person, LogFilters(**given, sort=sorts[i % len(sorts)])
+
+
+def test_the_compiled_log_answers_as_its_querysets_do(alice, dana, log, payments):
+    found = 0
+    for person, filters in _ask(alice, dana, log, payments):
+        decisions = filter_decisions(decisions_visible_to(person), filters)
+        compiled = CompiledLog(person, filters)
+
+        assert compiled.count() == decisions.count(), filters
+        for span in (range(0, PAGE_SIZE), range(1, 3)):
+            rows = list(decisions.values_list(*LOG_ROW_FIELDS)[span.start : span.stop])
+            assert compiled.rows(span) == rows, filters
+            counted = compiled.counted(span.start, span.stop)
+            assert [row[:-1] for row in counted] == rows, filters
+            assert {row[-1] for row in counted} <= {decisions.count()}
+            found += bool(rows)
+    # Many of the combinations find something, so the rows compared are not all empty.
+    assert found > 2**7
+
+
 @pytest.mark.skipif(
     connection.settings_dict["OPTIONS"].get("prepare_threshold") is None,
     reason="PostgreSQL prepares statements unless DATABASE_PREPARED_STATEMENTS=0",
@@ -682,7 +746,7 @@ def test_the_log_row_writes_what_the_row_template_wrote(alice, bob, dana, paymen
         _create(bob, f"A {status} one", status=status, outcome="hybrid")
     # Free-form: no outcome, and bob has no full name to show.
     Decision.objects.filter(author=bob).update(outcome="", team=None)
-    decisions = filter_decisions(decisions_visible_to(dana), {})
+    decisions = filter_decisions(decisions_visible_to(dana), LogFilters())
     rows = log_rows(decisions.values_list(*LOG_ROW_FIELDS))
     written = Template("{% load portal %}{% log_rows rows %}")
 
